@@ -1,0 +1,3 @@
+"""wallboard: a live terminal wallboard for RingCX contact-center supervisors."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""RingCX: wire models, sign-in and typed endpoints. Nothing outside this package knows a RingCX URL."""
