@@ -1,0 +1,58 @@
+"""The `wallboard` command: one entry point, one subcommand per job.
+
+Each subcommand lives in its own module under `wallboard.cli` and exposes
+`register(subparsers)`, which adds its parser and sets `handler` to a function taking the parsed
+arguments and returning an exit status. This module only wires them together, so adding a command
+never touches another command's code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from wallboard import __version__
+
+#: Modules that contribute subcommands, in the order `--help` lists them.
+COMMAND_MODULES: tuple[str, ...] = ("wallboard.cli.sim_command",)
+
+EPILOG = """\
+configuration precedence (highest first): command-line flags, environment variables
+(WALLBOARD_CONFIG, WALLBOARD_CLIENT_ID, WALLBOARD_CLIENT_SECRET, WALLBOARD_JWT,
+WALLBOARD_API_TOKEN, WALLBOARD_RINGCX_URL, WALLBOARD_PLATFORM_URL, WALLBOARD_SUB_ACCOUNT_ID,
+WALLBOARD_RC_ACCOUNT_ID), the config file (--config, else ./wallboard.toml, else the user
+config directory), built-in defaults.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wallboard",
+        description="A live terminal wallboard for RingCX contact-center supervisors.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"wallboard {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(handler(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
