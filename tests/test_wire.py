@@ -1,0 +1,118 @@
+"""Wire models: field names exactly as the seeds spell them; bad records become warnings."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from wallboard.providers.ringcx import wire
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def seed_text(prefix: str) -> str:
+    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not matches:
+        pytest.skip(f"seed {prefix} not found beside the checkout ({SEEDS})")
+    return matches[0].read_text(encoding="utf-8")
+
+
+def table_fields(block: str) -> set[str]:
+    """Field names in the seeds' tables: a name alone on a line, followed by ` |`."""
+    return set(re.findall(r"^([a-zA-Z][a-zA-Z0-9]*) \|$", block, flags=re.MULTILINE))
+
+
+def declared(model: type[BaseModel]) -> set[str]:
+    return set(model.model_fields)
+
+
+def test_outbound_and_ivr_fields_match_seed_000() -> None:
+    text = seed_text("000")
+    outbound_block, ivr_block = text.split("IVR Application Stats", 1)
+    outbound = table_fields(outbound_block.split("View Full OutboundStats Schema", 1)[1])
+    ivr = table_fields(ivr_block.split("View Full IvrStats Schema", 1)[1])
+    assert len(outbound) >= 25 and len(ivr) >= 12
+    assert outbound <= declared(wire.OutboundStats), outbound - declared(wire.OutboundStats)
+    assert ivr <= declared(wire.IvrStats), ivr - declared(wire.IvrStats)
+
+
+def test_active_call_fields_match_seed_001() -> None:
+    text = seed_text("001")
+    block = text.split("returns an array of ActiveCallListResponse objects", 1)[1]
+    fields = table_fields(block.split("Example Response", 1)[0])
+    assert {"uii", "dnisE164", "cnam"} <= fields
+    assert fields <= declared(wire.ActiveCallListResponse)
+
+
+def test_seed_001_example_response_parses() -> None:
+    text = seed_text("001")
+    example = text.split("Example Response:", 1)[1].split("Creating a Manual Agent Call", 1)[0]
+    import json
+
+    batch = wire.parse_records(wire.ActiveCallListResponse, json.loads(example))
+    assert not batch.warnings
+    call = batch.records[0]
+    assert call.uii == "202005081040440132050000019657"
+    assert call.enqueueTime == datetime(2020, 5, 8, 14, 40, 47, tzinfo=UTC)
+    assert call.dequeueTime is None and call.agentLastName == "Vu"
+
+
+def test_unknown_fields_are_kept_not_rejected() -> None:
+    batch = wire.parse_records(wire.IvrStats, [{"visualIvrId": 3, "brandNewField": [1, 2]}])
+    assert batch.records[0].model_extra == {"brandNewField": [1, 2]}
+    assert not batch.warnings
+
+
+def test_malformed_record_is_a_warning_and_the_batch_survives() -> None:
+    payload = [
+        {"campaignId": 1, "campaignName": "good", "answer": 5},
+        {"campaignId": 2, "answer": "n/a"},
+        {"campaignName": "no id"},
+        {"campaignId": 4, "campaignName": "also good"},
+    ]
+    batch = wire.parse_records(wire.OutboundStats, payload)
+    assert [r.campaignId for r in batch.records] == [1, 4]
+    assert [w.index for w in batch.warnings] == [1, 2]
+    assert "answer" in batch.warnings[0].reason and "campaignId" in batch.warnings[1].reason
+
+
+def test_non_list_payload_is_one_warning() -> None:
+    batch = wire.parse_records(wire.AgentStats, {"error": "nope"})
+    assert batch.records == () and batch.warnings[0].index == -1
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["2020-05-08T14:40:47.000+0000", "2020-05-08T14:40:47Z", "2020-05-08T10:40:47-04:00"],
+)
+def test_platform_timestamp_spellings(raw: str) -> None:
+    stats = wire.OutboundStats(campaignId=1, lastUpdate=raw)
+    assert stats.lastUpdate == datetime(2020, 5, 8, 14, 40, 47, tzinfo=UTC)
+
+
+def test_epoch_milliseconds_timestamp() -> None:
+    stats = wire.IvrStats(visualIvrId=1, lastUpdate=1611847650696)
+    assert stats.lastUpdate is not None
+    assert stats.lastUpdate.astimezone(UTC) == datetime(2021, 1, 28, 15, 27, 30, 696000, UTC)
+
+
+def test_lead_loader_failure_reading() -> None:
+    ok = wire.LeadLoaderResult(leadsAccepted=1, processingStatus="DEFAULT_NOT_A_FAILURE")
+    nothing = wire.LeadLoaderResult(leadsAccepted=0, processingStatus="DEFAULT_NOT_A_FAILURE")
+    bad = wire.LeadLoaderResult(leadsAccepted=3, processingStatus="GENERAL_FAILURE")
+    assert (ok.failed, nothing.failed, bad.failed) == (False, True, True)
+
+
+def test_access_denied_body_from_seed_000() -> None:
+    body = wire.ApiErrorBody.model_validate(
+        {
+            "errorCode": "access.denied.exception",
+            "generalMessage": "You do not have permission to access this resource",
+            "timestamp": 1611847650696,
+        }
+    )
+    assert body.errorCode == "access.denied.exception" and body.validationErrors == []
