@@ -1,1 +1,3 @@
-"""RingCX: wire models, sign-in and typed endpoints. Nothing outside this package knows a RingCX URL."""
+"""RingCX: wire models, sign-in and typed endpoints.
+
+Nothing outside this package knows a RingCX URL."""
