@@ -30,6 +30,8 @@ from typing import Any, Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from wallboard.alerts import AlertsConfig
+
 PRODUCTION_PLATFORM_URL = "https://platform.ringcentral.com"
 PRODUCTION_RINGCX_URL = "https://ringcx.ringcentral.com"
 
@@ -126,11 +128,22 @@ class PollerConfig(_Strict):
         return value
 
 
+class HistoryConfig(_Strict):
+    path: str | None = None
+    """The SQLite file; defaults to `history.sqlite3` in the data directory."""
+    retention_days: float = Field(default=35.0, ge=31)
+    """Days of counter history kept: at least the 30-day compliance window and a day."""
+    enabled: bool = True
+    """False keeps history in memory only (rolling windows then start afresh on restart)."""
+
+
 class WallboardConfig(_Strict):
     account: str | None = None
     """Key of the [accounts.*] table to use; defaults to the first one."""
     accounts: dict[str, AccountConfig] = Field(default_factory=dict)
     poller: PollerConfig = Field(default_factory=PollerConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    history: HistoryConfig = Field(default_factory=HistoryConfig)
     operator: str | None = None
     """Who is at the keyboard, for the audit log; defaults to the OS user."""
     data_dir: str | None = None

@@ -14,6 +14,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -69,6 +70,7 @@ class SimServer:
         port: int = 0,
         token_ttl: float = 300.0,
         limits: SimLimits | None = None,
+        limit_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings or SimSettings()
         self.clock = SimClock(start=start, speed=speed)
@@ -77,7 +79,7 @@ class SimServer:
         self.tokens = TokenAuthority(self.credentials, self.clock, token_ttl)
         self.faults = FaultSwitchboard(self.settings.seed)
         self.requests = RequestLog()
-        self.limiters = LimiterSet(limits or SimLimits())
+        self.limiters = LimiterSet(limits or SimLimits(), limit_clock)
         self.host = host
         self.port = port
         self._socket: socket.socket | None = None

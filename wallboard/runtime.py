@@ -1,0 +1,130 @@
+"""Assemble the live core from a config: provider, store, history, poller (and the demo center).
+
+Why one assembler: the screen, `status`, `check` and any later fan-out must watch an account
+the same way, with the same alert rules and the same history. Each of them opens a `Runtime`
+and reads its store; none builds the pieces itself.
+
+The demo: with `demo=True`, or when the config names no account at all, the simulated contact
+center runs in-process on a free loopback port and the wallboard signs in to it over HTTP with
+its long-lived API token, exactly as it would to RingCX.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import anyio
+
+from wallboard.config import AccountConfig, WallboardConfig
+from wallboard.history import History, default_history_path
+from wallboard.poller import Poller, utc_now
+from wallboard.providers.base import Provider
+from wallboard.store import Store
+
+if TYPE_CHECKING:  # the simulator is imported only when the demo runs
+    from wallboard.sim.server import SimServer
+
+DEMO_ACCOUNT = "demo"
+
+
+@dataclass
+class Runtime:
+    """The live core for one account. Use `open_runtime`; read `store`; drive `poller`."""
+
+    name: str
+    account: AccountConfig
+    provider: Provider
+    store: Store
+    poller: Poller
+    history: History | None
+    demo: SimServer | None = None
+    """The in-process `SimServer` when running the demo, else None."""
+
+    @property
+    def read_only(self) -> bool:
+        return self.account.read_only
+
+
+def open_provider(name: str, account: AccountConfig) -> Provider:
+    """The provider that speaks to `account`'s platform."""
+    if account.platform == "ringcx":
+        from wallboard.providers.ringcx.provider import RingCxProvider
+
+        return RingCxProvider(name, account)
+    raise ValueError(f"unknown platform {account.platform!r}")  # pragma: no cover - config-checked
+
+
+def demo_start(zone: str, now: datetime | None = None) -> datetime:
+    """When the demo's clock starts: now, if the simulated center is in business hours (8:00 to
+    18:00 in its zone), else 10:30 today, so a demo at any hour shows a busy floor."""
+    local = (now or datetime.now(UTC)).astimezone(ZoneInfo(zone))
+    if 8 <= local.hour < 18:
+        return local.astimezone(UTC)
+    return local.replace(hour=10, minute=30, second=0, microsecond=0).astimezone(UTC)
+
+
+def _start_demo(speed: float = 1.0, seed: int = 7, scale: str = "small") -> SimServer:
+    from wallboard.sim.model import SimSettings
+    from wallboard.sim.scale import parse_scale
+    from wallboard.sim.server import SimServer
+
+    settings = SimSettings(seed=seed, scale=parse_scale(scale))
+    return SimServer(settings, speed=speed, start=demo_start(settings.timezone)).start()
+
+
+@asynccontextmanager
+async def open_runtime(
+    config: WallboardConfig,
+    *,
+    account: str | None = None,
+    demo: bool = False,
+    demo_scale: str = "small",
+    interval_s: float | None = None,
+    keep_history: bool = True,
+) -> AsyncIterator[Runtime]:
+    """Open the core for one account (or the demo); close everything on exit.
+
+    `keep_history=False` runs with no database (one-shot commands that must not write)."""
+    server = None
+    if demo or not config.accounts:
+        server = _start_demo(scale=demo_scale)
+        name, chosen = DEMO_ACCOUNT, server.account_config(auth="api_token")
+        chosen = chosen.model_copy(update={"label": "demo (simulated center)"})
+    else:
+        name, chosen = config.selected(account)
+    history = None
+    if keep_history and config.history.enabled:
+        path = Path(config.history.path) if config.history.path else None
+        if path is None:
+            data_dir = config.resolved_data_dir()
+            path = default_history_path(data_dir / DEMO_ACCOUNT if server else data_dir)
+        history = History(path, account=name, retention_days=config.history.retention_days)
+    store = Store(
+        history=history,
+        rules=config.alerts.effective_rules(),
+        abandon_cap=config.alerts.abandon_cap,
+    )
+    provider = open_provider(name, chosen)
+    now = server.clock.now if server is not None else utc_now
+    poller = Poller(
+        provider,
+        store,
+        interval_s=interval_s or config.poller.interval,
+        now=now,
+    )
+    try:
+        yield Runtime(name, chosen, provider, store, poller, history, server)
+    finally:
+        with anyio.CancelScope(shield=True):
+            await provider.aclose()
+            store.close()
+            if history is not None:
+                await anyio.to_thread.run_sync(history.close)
+            if server is not None:
+                await anyio.to_thread.run_sync(server.stop)
