@@ -218,5 +218,7 @@ def _describe(error: BaseException) -> str:
     """A one-line reason. Provider errors are already redacted and written for people; anything
     else is a bug, shown by its type so the status line stays short."""
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if text and type(error).__module__.startswith("wallboard."):
+        return text
     name = type(error).__name__
     return f"{name}: {text}" if text else name

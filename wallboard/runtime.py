@@ -87,10 +87,13 @@ async def open_runtime(
     demo_scale: str = "small",
     interval_s: float | None = None,
     keep_history: bool = True,
+    one_shot: bool = False,
 ) -> AsyncIterator[Runtime]:
     """Open the core for one account (or the demo); close everything on exit.
 
-    `keep_history=False` runs with no database (one-shot commands that must not write)."""
+    `keep_history=False` runs with no database. `one_shot=True` is for a single pass (`status`,
+    `check`): alert rules then judge that one observation, so their minimum durations do not
+    apply (there is no earlier pass to have lasted since)."""
     server = None
     if demo or not config.accounts:
         server = _start_demo(scale=demo_scale)
@@ -105,9 +108,12 @@ async def open_runtime(
             data_dir = config.resolved_data_dir()
             path = default_history_path(data_dir / DEMO_ACCOUNT if server else data_dir)
         history = History(path, account=name, retention_days=config.history.retention_days)
+    rules = config.alerts.effective_rules()
+    if one_shot:
+        rules = tuple(rule.model_copy(update={"min_duration_s": 0.0}) for rule in rules)
     store = Store(
         history=history,
-        rules=config.alerts.effective_rules(),
+        rules=rules,
         abandon_cap=config.alerts.abandon_cap,
     )
     provider = open_provider(name, chosen)

@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from wallboard import __version__
 
 #: Modules that contribute subcommands, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("wallboard.cli.sim_command",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "wallboard.cli.status_command",
+    "wallboard.cli.sim_command",
+)
 
 EPILOG = """\
 configuration precedence (highest first): command-line flags, environment variables
