@@ -22,22 +22,18 @@ build, and thousands are built per cycle).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from itertools import compress, filterfalse
-from operator import attrgetter
-from operator import sub as _sub
 from types import MappingProxyType
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from wallboard import metrics as m
-from wallboard.alerts import Alert, AlertEngine, AlertRule, EntityMetrics, default_rules
+from wallboard.alerts import AlertEngine, AlertRule, default_rules
 from wallboard.counters import (
     Coverage,
     DailyCounters,
@@ -46,351 +42,62 @@ from wallboard.counters import (
     RollingSum,
     coverage_text,
 )
-from wallboard.domain import ActiveCall, Agent, Campaign, IvrApp, Queue, Snapshot, SourceResult
+from wallboard.derive import (
+    DERIVE,
+    KINDS,
+    DeltaBuilder,
+    agent_summary,
+    call_summary,
+    ivr_summary,
+    source_metrics,
+    statuses,
+    window_rate,
+)
+from wallboard.domain import ActiveCall, Campaign, Snapshot, SourceResult
 from wallboard.history import CounterBatch, History
+from wallboard.subscription import Subscription
+from wallboard.view import (
+    TREND_METRICS,
+    AgentSummary,
+    CallSummary,
+    Compliance,
+    Delta,
+    EntityView,
+    IvrSummary,
+    Series,
+    SourceStatus,
+    TrendFrame,
+    Trends,
+    View,
+    WindowRate,
+)
+
+__all__ = [
+    "TREND_METRICS",
+    "AgentSummary",
+    "CallSummary",
+    "Compliance",
+    "Delta",
+    "EntityView",
+    "IvrSummary",
+    "Series",
+    "SourceStatus",
+    "Store",
+    "Subscription",
+    "TrendFrame",
+    "Trends",
+    "View",
+    "WindowRate",
+]
 
 log = logging.getLogger(__name__)
 
-R = TypeVar("R")
-Series = tuple[float | None, ...]
-Getter = Callable[[Any], tuple[Any, ...]]
 DAY = 86400.0
 ROLLING = {"24h": (DAY, 300.0), "30d": (30 * DAY, 3600.0)}
 """Rolling compliance windows: name -> (width, bucket) in seconds."""
 _COMPLIANCE = ("abandon", "answer")
 _C = {name: i for i, name in enumerate(Campaign.COUNTERS)}
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-#: Metrics kept as sparkline series per entity, by source.
-TREND_METRICS: dict[str, tuple[str, ...]] = {
-    "campaigns": ("dials_per_min", "abandon_rate_today", "human_answer_rate", "agent_starved_s"),
-    "ivr": ("ivr_active", "containment"),
-    "queues": ("calls_waiting", "longest_wait_s", "service_level"),
-    "agents": ("agent_on_call",),
-}
-
-
-def _getter(names: tuple[str, ...]) -> Getter | None:
-    if not names:
-        return None
-    get = attrgetter(*names)
-    return (lambda obj: (get(obj),)) if len(names) == 1 else get
-
-
-#: Fields a change is not measured by: `last_update` moves on every poll, and the agents'
-#: `*_since` are derived from second-granular durations at the poll time, so they jitter by a
-#: second between polls. An unchanged agent keeps its earlier record (and its steadier times).
-_NOT_COMPARED = ("last_update", "state_since", "logged_in_since")
-
-
-@dataclass(frozen=True)
-class _Kind:
-    """Per record type: its key, its counters, its numeric fields, what a change compares."""
-
-    key: Callable[[Any], str]
-    counters: tuple[str, ...]
-    numeric: tuple[str, ...]
-    read_counters: Getter | None
-    read_numeric: Getter | None
-    compare: Getter | None
-    """None: no `updated` detection (calls: 10,000 comparisons a cycle for a table that
-    redraws its visible rows anyway)."""
-
-    @classmethod
-    def of(cls, record: type[Any], key: str, compare: bool = True) -> _Kind:
-        numeric = record.COUNTERS + record.GAUGES
-        compared = tuple(f.name for f in fields(record) if f.name not in (key, *_NOT_COMPARED))
-        return cls(
-            attrgetter(key),
-            record.COUNTERS,
-            numeric,
-            _getter(record.COUNTERS),
-            _getter(numeric),
-            _getter(compared) if compare else None,
-        )
-
-
-_KINDS = {
-    "campaigns": _Kind.of(Campaign, "id"),
-    "ivr": _Kind.of(IvrApp, "id"),
-    "queues": _Kind.of(Queue, "id"),
-    "agents": _Kind.of(Agent, "id"),
-    "calls": _Kind.of(ActiveCall, "uii", compare=False),
-}
-
-
-# --- What subscribers receive -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Delta:
-    """What changed since the previous snapshot, by source. A source that brought no new data
-    this cycle has no entries. On the first view everything has `appeared`."""
-
-    first: bool
-    changed: Mapping[str, Mapping[str, Mapping[str, int]]]
-    """source -> entity -> numeric field -> +1 (went up) or -1 (went down)."""
-    updated: Mapping[str, frozenset[str]]
-    """source -> entities whose record changed in any field but `last_update` (not computed for
-    calls: use `appeared`/`removed`, and redraw the visible rows by uii)."""
-    appeared: Mapping[str, frozenset[str]]
-    removed: Mapping[str, frozenset[str]]
-
-    def direction(self, source: str, entity: str, name: str) -> int:
-        """+1, -1, or 0 when the field did not move."""
-        by_field: Mapping[str, int] = self.changed.get(source, _EMPTY).get(entity, _EMPTY)
-        return by_field.get(name, 0)
-
-    @property
-    def calls_appeared(self) -> frozenset[str]:
-        return self.appeared.get("calls", frozenset())
-
-    @property
-    def calls_ended(self) -> frozenset[str]:
-        return self.removed.get("calls", frozenset())
-
-
-class EntityView(NamedTuple, Generic[R]):
-    """One campaign, IVR, queue or agent with everything derived from it."""
-
-    record: R
-    name: str
-    metrics: Mapping[str, float | None]
-    """Metric key (see `wallboard.metrics.METRICS`) -> value; None means no data."""
-    increments: tuple[int, ...]
-    """Last interval's increment of each field in the record's `COUNTERS`."""
-    interval_s: float | None
-    """Seconds the increments span; None on an entity's first reading."""
-
-    def rate(self, counter: str, per_s: float = 60.0) -> float | None:
-        """A counter's increase over the last interval, per minute by default."""
-        if not self.interval_s:
-            return None
-        counters: tuple[str, ...] = getattr(type(self.record), "COUNTERS", ())
-        return float(self.increments[counters.index(counter)]) * per_s / self.interval_s
-
-
-class TrendFrame(NamedTuple):
-    """One cycle of one source's trend metrics, stored column-wise: one tuple per metric and
-    one shared index, because building a per-entity series every cycle costs too much at
-    thousands of agents."""
-
-    positions: Mapping[str, int]
-    columns: Mapping[str, Series]
-
-
-@dataclass(frozen=True, slots=True)
-class Trends:
-    """The last cycles of the `TREND_METRICS` of every source, for sparklines."""
-
-    frames: Mapping[str, tuple[TrendFrame, ...]]
-    """source -> frames, oldest first."""
-
-    def series(self, source: str, entity: str, metric: str) -> Series:
-        """One entity's values, oldest first, from its first appearance (None: a gap).
-        Assembled on demand: a screen asks only for its visible rows."""
-        values: list[float | None] = []
-        for frame in self.frames.get(source, ()):
-            position = frame.positions.get(entity)
-            if position is not None:
-                values.append(frame.columns[metric][position])
-            elif values:
-                values.append(None)
-        return tuple(values)
-
-
-class WindowRate(NamedTuple):
-    """Abandoned / live-answered over one window, with headroom to the cap and coverage."""
-
-    label: str
-    abandon: int
-    answer: int
-    rate: float | None
-    headroom: float | None
-    """cap − rate (negative: over the cap)."""
-    abandons_left: int | None
-    window_s: float
-    covered_s: float
-    coverage: str
-    """`full 24 h` or `covers 2 h 10 min of 24 h`."""
-
-    @property
-    def complete(self) -> bool:
-        return self.coverage.startswith("full")
-
-
-class Compliance(NamedTuple):
-    """One campaign's abandon rate on the compliance basis: today, rolling 24 h and 30 days."""
-
-    cap: float
-    today: WindowRate
-    rolling_24h: WindowRate
-    rolling_30d: WindowRate
-
-
-@dataclass(frozen=True, slots=True)
-class SourceStatus:
-    source: str
-    ok: bool
-    error: str | None
-    age_s: float | None
-    stale: bool
-    polled_at: datetime | None
-    last_update: datetime | None
-    records: int
-    warnings: int
-    truncated: bool
-    capability: str
-    polling: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AgentSummary:
-    logged_in: int = 0
-    by_state: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
-    pending_dispositions: int = 0
-    on_hold: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class CallSummary:
-    total: int = 0
-    waiting: int = 0
-    """Calls not yet dequeued to an agent."""
-    oldest_waiting_since: datetime | None = None
-    by_product: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
-    by_destination: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
-    truncated: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class IvrSummary:
-    active: int = 0
-    containment: float | None = None
-    transfers_by_destination: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    """Everything a screen shows, computed once per cycle. Immutable; safe across threads."""
-
-    snapshot: Snapshot
-    delta: Delta
-    campaigns: Mapping[str, EntityView[Campaign]]
-    ivr: Mapping[str, EntityView[IvrApp]]
-    queues: Mapping[str, EntityView[Queue]]
-    agents: Mapping[str, EntityView[Agent]]
-    calls: Mapping[str, ActiveCall]
-    """By uii, in the listing's order."""
-    compliance: Mapping[str, Compliance]
-    """By campaign id."""
-    agent_summary: AgentSummary
-    call_summary: CallSummary
-    ivr_summary: IvrSummary
-    sources: Mapping[str, SourceStatus]
-    trends: Trends
-    alerts: tuple[Alert, ...]
-    """Firing and acknowledged, critical first."""
-    recent_alerts: tuple[Alert, ...]
-    """Resolved, newest first."""
-    notes: tuple[str, ...]
-    """The snapshot's degraded notes plus the store's own (history in memory, ...)."""
-
-    @property
-    def taken_at(self) -> datetime:
-        return self.snapshot.taken_at
-
-    @property
-    def stale_sources(self) -> tuple[str, ...]:
-        return tuple(s.source for s in self.sources.values() if s.stale)
-
-    def trend(self, source: str, entity: str, metric: str) -> Series:
-        """Sparkline values of one entity's metric (see `TREND_METRICS`)."""
-        return self.trends.series(source, entity, metric)
-
-
-# --- Subscriptions ------------------------------------------------------------------------------
-
-
-class Subscription:
-    """A one-slot mailbox: a new view replaces an unread one (latest wins).
-
-    Read it with `async for view in subscription` on any asyncio loop, or from a thread with
-    `get(timeout)`; `take()` never waits. `publish` may run on another thread than the reader.
-    """
-
-    def __init__(self, on_close: Callable[[Subscription], None]) -> None:
-        self._cond = threading.Condition()
-        self._view: View | None = None
-        self._closed = False
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._event: asyncio.Event | None = None
-        self._on_close = on_close
-
-    def offer(self, view: View) -> None:
-        with self._cond:
-            if self._closed:
-                return
-            self._view = view
-            self._cond.notify_all()
-            self._wake()
-
-    def _wake(self) -> None:  # with the lock held
-        loop, event = self._loop, self._event
-        if loop is None or event is None or loop.is_closed():
-            return
-        try:
-            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
-            event.set()
-        else:
-            loop.call_soon_threadsafe(event.set)
-
-    @property
-    def pending(self) -> bool:
-        """An unread view is waiting."""
-        return self._view is not None
-
-    def take(self) -> View | None:
-        """The unread view, if any, without waiting."""
-        with self._cond:
-            view, self._view = self._view, None
-            return view
-
-    def get(self, timeout: float | None = None) -> View | None:
-        """Block (in a thread) for the next view; None on timeout or close."""
-        with self._cond:
-            self._cond.wait_for(lambda: self._view is not None or self._closed, timeout)
-            view, self._view = self._view, None
-            return view
-
-    def close(self) -> None:
-        with self._cond:
-            if self._closed:
-                return
-            self._closed, self._view = True, None
-            self._cond.notify_all()
-            self._wake()
-        self._on_close(self)
-
-    def __aiter__(self) -> Subscription:
-        return self
-
-    async def __anext__(self) -> View:
-        while True:
-            with self._cond:
-                if self._view is not None:
-                    view, self._view = self._view, None
-                    return view
-                if self._closed:
-                    raise StopAsyncIteration
-                if self._event is None:
-                    self._loop, self._event = asyncio.get_running_loop(), asyncio.Event()
-                self._event.clear()
-                event = self._event
-            await event.wait()
 
 
 # --- The store ----------------------------------------------------------------------------------
@@ -513,19 +220,19 @@ class Store:
     def _build(self, snap: Snapshot) -> View:
         self._start(snap.timezone)
         prev = self._latest
-        delta = _DeltaBuilder(prev is None)
+        delta = DeltaBuilder(prev is None)
         campaigns, compliance = self._campaigns(snap.campaigns, delta, prev)
         ivr = self._entities(snap.ivr, delta, prev.ivr if prev else None)
         queues = self._entities(snap.queues, delta, prev.queues if prev else None)
         agents = self._entities(snap.agents, delta, prev.agents if prev else None)
         calls = self._calls(snap.calls, delta, prev)
-        sources = _statuses(snap)
+        sources = statuses(snap)
         measured: dict[str, Mapping[str, Any]] = {
             "campaigns": campaigns,
             "ivr": ivr,
             "queues": queues,
             "agents": agents,
-            "sources": _source_metrics(sources, snap.interval_s),
+            "sources": source_metrics(sources, snap.interval_s),
         }
         for change in self.alerts.evaluate(snap.taken_at, measured):
             if self.history is not None:
@@ -541,12 +248,12 @@ class Store:
             calls=calls,
             compliance=compliance,
             agent_summary=(
-                prev.agent_summary if prev and agents is prev.agents else _agent_summary(agents)
+                prev.agent_summary if prev and agents is prev.agents else agent_summary(agents)
             ),
             call_summary=(
-                prev.call_summary if prev and calls is prev.calls else _call_summary(snap, calls)
+                prev.call_summary if prev and calls is prev.calls else call_summary(snap, calls)
             ),
-            ivr_summary=prev.ivr_summary if prev and ivr is prev.ivr else _ivr_summary(ivr),
+            ivr_summary=prev.ivr_summary if prev and ivr is prev.ivr else ivr_summary(ivr),
             sources=sources,
             trends=Trends(MappingProxyType({k: tuple(f) for k, f in self._frames.items()})),
             alerts=self.alerts.active,
@@ -562,7 +269,7 @@ class Store:
         zone = ZoneInfo(timezone)
         self._day = LocalDay(zone)
         history = self.history
-        for source, kind in _KINDS.items():
+        for source, kind in KINDS.items():
             if not kind.counters:
                 continue
             counters = DailyCounters(kind.counters, zone)
@@ -603,7 +310,7 @@ class Store:
     # --- per source ----------------------------------------------------------------------------
 
     def _index(
-        self, result: SourceResult[Any], delta: _DeltaBuilder
+        self, result: SourceResult[Any], delta: DeltaBuilder
     ) -> tuple[dict[str, Any], frozenset[str]] | None:
         """The source's records by key, and the keys that are new or changed, if it brought
         new data; None when it did not (failed, skipped, or the same poll again)."""
@@ -612,7 +319,7 @@ class Store:
         if polled_at is None or self._polled.get(source) == polled_at:
             return None
         self._polled[source] = polled_at
-        kind = _KINDS[source]
+        kind = KINDS[source]
         keys = list(map(kind.key, result.records))
         records = dict(zip(keys, result.records, strict=True))
         compared = (
@@ -634,7 +341,7 @@ class Store:
     ) -> Observation:
         """Daily counters of the new or changed entities -> increments (the others are
         unchanged, so zero); coverage and history follow."""
-        kind = _KINDS[source]
+        kind = KINDS[source]
         read = kind.read_counters
         assert read is not None
         readings = {key: read(records[key]) for key in touched}
@@ -666,7 +373,7 @@ class Store:
     def _entities(
         self,
         result: SourceResult[Any],
-        delta: _DeltaBuilder,
+        delta: DeltaBuilder,
         previous: Mapping[str, EntityView[Any]] | None,
     ) -> Mapping[str, EntityView[Any]]:
         """IVR, queues and agents: metrics from each record alone, so an entity that did not
@@ -678,7 +385,7 @@ class Store:
         assert result.polled_at is not None
         source = result.source
         obs = self._count(source, result.polled_at.timestamp(), records, touched)
-        derive = _DERIVE[source]
+        derive = DERIVE[source]
         old_views = previous or _EMPTY
         zeros = self._counters[source].zeros
         views: dict[str, EntityView[Any]] = {}
@@ -698,7 +405,7 @@ class Store:
         return views_proxy
 
     def _campaigns(
-        self, result: SourceResult[Campaign], delta: _DeltaBuilder, prev: View | None
+        self, result: SourceResult[Campaign], delta: DeltaBuilder, prev: View | None
     ) -> tuple[Mapping[str, EntityView[Campaign]], Mapping[str, Compliance]]:
         indexed = self._index(result, delta)
         if indexed is None:
@@ -751,11 +458,11 @@ class Store:
             if elapsed:
                 dialed = m.dials(inc[i_connects], inc[i_noanswer], inc[i_busy], inc[i_sit])
                 per_min = m.dials_per_minute(dialed, elapsed)
-            today = _window(
+            today = window_rate(
                 "today", (c.abandon, c.answer), cap, since_midnight, since_midnight, today_text
             )
-            day = _window("24h", total_24h(key), cap, w24, c24, t24)
-            month = _window("30d", total_30d(key), cap, w30, c30, t30)
+            day = window_rate("24h", total_24h(key), cap, w24, c24, t24)
+            month = window_rate("30d", total_30d(key), cap, w30, c30, t30)
             compliance[key] = Compliance(cap, today, day, month)
             values: dict[str, float | None] = {
                 "human_answer_rate": m.human_answer_rate(c.answer, c.connects),
@@ -774,169 +481,9 @@ class Store:
         return views_proxy, MappingProxyType(compliance)
 
     def _calls(
-        self, result: SourceResult[ActiveCall], delta: _DeltaBuilder, prev: View | None
+        self, result: SourceResult[ActiveCall], delta: DeltaBuilder, prev: View | None
     ) -> Mapping[str, ActiveCall]:
         indexed = self._index(result, delta)
         if indexed is None:
             return prev.calls if prev is not None else _EMPTY
         return MappingProxyType(indexed[0])
-
-
-# --- Pure helpers -------------------------------------------------------------------------------
-
-_DERIVE: dict[str, Callable[[Any], dict[str, float | None]]] = {
-    "ivr": m.ivr_metrics,
-    "queues": m.queue_metrics,
-    "agents": m.agent_metrics,
-}
-
-
-def _window(
-    label: str, sums: tuple[int, ...], cap: float, width: float, covered: float, text: str
-) -> WindowRate:
-    abandon, answer = sums
-    return WindowRate(
-        label,
-        abandon,
-        answer,
-        m.abandon_rate(abandon, answer),
-        m.abandon_headroom(abandon, answer, cap),
-        m.abandons_left(abandon, answer, cap),
-        width,
-        covered,
-        text,
-    )
-
-
-def _agent_summary(agents: Mapping[str, EntityView[Agent]]) -> AgentSummary:
-    records = [v.record for v in agents.values()]
-    return AgentSummary(
-        logged_in=len(records),
-        by_state=MappingProxyType(m.agents_by_state(a.state for a in records)),
-        pending_dispositions=m.pending_dispositions(a.pending_disposition for a in records),
-        on_hold=sum(1 for a in records if a.on_hold),
-    )
-
-
-def _ivr_summary(ivr: Mapping[str, EntityView[IvrApp]]) -> IvrSummary:
-    records = [v.record for v in ivr.values()]
-    queue = sum(r.transfer_queue for r in records)
-    cloud = sum(r.transfer_cloud for r in records)
-    trac = sum(r.transfer_trac for r in records)
-    presented = sum(r.presented for r in records)
-    return IvrSummary(
-        active=sum(r.active for r in records),
-        containment=m.ivr_containment(presented, queue, cloud, trac),
-        transfers_by_destination=MappingProxyType(
-            m.ivr_transfers_by_destination(queue, cloud, trac)
-        ),
-    )
-
-
-def _call_summary(snap: Snapshot, calls: Mapping[str, ActiveCall]) -> CallSummary:
-    waiting = [c.enqueued_at for c in calls.values() if c.dequeued_at is None]
-    known = [t for t in waiting if t is not None]
-    return CallSummary(
-        total=len(calls),
-        waiting=len(waiting),
-        oldest_waiting_since=min(known) if known else None,
-        by_product=MappingProxyType(m.count_by(c.product for c in calls.values())),
-        by_destination=MappingProxyType(m.count_by(c.destination for c in calls.values())),
-        truncated=snap.calls.truncated,
-    )
-
-
-def _statuses(snap: Snapshot) -> Mapping[str, SourceStatus]:
-    now = snap.taken_at
-    return MappingProxyType(
-        {
-            s.source: SourceStatus(
-                source=s.source,
-                ok=s.ok,
-                error=s.error,
-                age_s=s.age_s(now),
-                stale=s.is_stale(now, snap.interval_s),
-                polled_at=s.polled_at,
-                last_update=s.last_update,
-                records=len(s.records),
-                warnings=s.warnings,
-                truncated=s.truncated,
-                capability=str(s.capability),
-                polling=s.polling,
-            )
-            for s in snap.sources()
-        }
-    )
-
-
-def _source_metrics(
-    sources: Mapping[str, SourceStatus], interval_s: float
-) -> dict[str, EntityMetrics]:
-    """One pseudo-entity per source for the stale-data rule. A source that is not provided or
-    not polled on purpose carries no value: it cannot be stale."""
-    out = {}
-    for name, s in sources.items():
-        watched = s.polling and s.capability == "supported"
-        value = m.age_in_cycles(s.age_s, interval_s) if watched else None
-        out[name] = EntityMetrics(name, {"age_cycles": value})
-    return out
-
-
-class _DeltaBuilder:
-    """Collects the per-source diffs of one publish: set operations, O(n) per source."""
-
-    def __init__(self, first: bool) -> None:
-        self.first = first
-        self.changed: dict[str, Mapping[str, Mapping[str, int]]] = {}
-        self.updated: dict[str, frozenset[str]] = {}
-        self.appeared: dict[str, frozenset[str]] = {}
-        self.removed: dict[str, frozenset[str]] = {}
-
-    def diff(
-        self,
-        source: str,
-        kind: _Kind,
-        before: Mapping[str, Any] | None,
-        after: Mapping[str, Any],
-        compared_before: Mapping[str, tuple[Any, ...]] | None,
-        compared_after: Mapping[str, tuple[Any, ...]],
-    ) -> None:
-        if before is None or compared_before is None:
-            self.appeared[source] = frozenset(after)
-            return
-        # filterfalse with a bound __contains__ stays in C and builds only the small result.
-        self.appeared[source] = frozenset(filterfalse(before.__contains__, after))
-        self.removed[source] = frozenset(filterfalse(after.__contains__, before))
-        if kind.compare is None:
-            return
-        was = compared_before.get
-        updated = frozenset(
-            key
-            for key, now in compared_after.items()
-            if (old := was(key)) is not None and old != now
-        )
-        self.updated[source] = updated
-        read, names = kind.read_numeric, kind.numeric
-        if read is None:
-            return
-        changed: dict[str, Mapping[str, int]] = {}
-        for key in updated:
-            old, new = read(before[key]), read(after[key])
-            if old != new:
-                # C-level passes pick the moved fields; Python only touches those.
-                moves = tuple(map(_sub, new, old))
-                changed[key] = {
-                    n: 1 if d > 0 else -1
-                    for n, d in zip(compress(names, moves), filter(None, moves), strict=True)
-                }
-        if changed:
-            self.changed[source] = MappingProxyType(changed)
-
-    def build(self) -> Delta:
-        return Delta(
-            self.first,
-            MappingProxyType(self.changed),
-            MappingProxyType(self.updated),
-            MappingProxyType(self.appeared),
-            MappingProxyType(self.removed),
-        )
