@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from wallboard.alerts import AlertsConfig
 
@@ -45,6 +53,7 @@ ENV_OVERRIDES: dict[str, str] = {
     "WALLBOARD_PLATFORM_URL": "platform_url",
     "WALLBOARD_SUB_ACCOUNT_ID": "sub_account_id",
     "WALLBOARD_RC_ACCOUNT_ID": "rc_account_id",
+    "WALLBOARD_FONOUC_PASSWORD": "password",
 }
 
 
@@ -59,7 +68,7 @@ class _Strict(BaseModel):
 class AccountConfig(_Strict):
     """One platform account the wallboard can watch."""
 
-    platform: Literal["ringcx"] = "ringcx"
+    platform: Literal["ringcx", "fonouc"] = "ringcx"
     """Which provider speaks to this account."""
     ringcx_url: str = PRODUCTION_RINGCX_URL
     """RingCX API host (scheme and host, no path)."""
@@ -85,13 +94,35 @@ class AccountConfig(_Strict):
     """Theme for this account, so production looks different from a test account."""
     label: str | None = None
     """Name shown on screen; defaults to the account's key in the file."""
+    fonouc_url: str | None = None
+    """FonoUC portal API base, scheme, host and port (e.g. `https://portal.example.com:9443`)."""
+    username: str | None = None
+    """FonoUC user name (login)."""
+    password: SecretStr | None = None
+    """FonoUC password. Prefer WALLBOARD_FONOUC_PASSWORD."""
+    domain: str | None = None
+    """FonoUC tenant domain (login)."""
+    account_id: str | None = None
+    """FonoUC account id for the `X-Account-ID` header; taken from the login answer if absent."""
 
-    @field_validator("ringcx_url", "platform_url")
+    @field_validator("ringcx_url", "platform_url", "fonouc_url")
     @classmethod
-    def _url(cls, value: str) -> str:
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _fonouc_complete(self) -> AccountConfig:
+        """A FonoUC account cannot sign in without its portal, user, password and domain."""
+        if self.platform == "fonouc":
+            needed = ("fonouc_url", "username", "password", "domain")
+            missing = [key for key in needed if not getattr(self, key)]
+            if missing:
+                raise ValueError(f"a fonouc account needs {', '.join(missing)}")
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -137,6 +168,95 @@ class HistoryConfig(_Strict):
     """False keeps history in memory only (rolling windows then start afresh on restart)."""
 
 
+class UiConfig(_Strict):
+    """The `[ui]` table: how the screen looks and which keys it answers to."""
+
+    theme: str | None = None
+    """Default theme (an account's own `theme` wins); unknown names fall back with a notice."""
+    keys: dict[str, str] = Field(default_factory=dict)
+    """Key remapping: binding id -> key(s), e.g. `"wallboard.filter" = "f"` (see `?`)."""
+    kiosk_rotate_s: float = Field(default=20.0, ge=3.0)
+    """Seconds each pane stays on a wall TV (`--kiosk`) before the next one rotates in."""
+    animations: bool = False
+    """Animations cost redraws over SSH and on a TV; off unless asked for."""
+    mouse: bool = True
+    """Capture the mouse (click a column header to sort). False leaves it to the terminal."""
+
+
+ConfirmPolicy = Literal["none", "yes", "typed"]
+
+
+class ActionsConfig(_Strict):
+    """The `[actions]` table: what supervisor actions need that the platform cannot tell us.
+
+    Phone numbers and the per-action confirmation keys are checked by `wallboard.actions` (the
+    one place that knows the actions), imported when a value is validated."""
+
+    supervisor_phone: str | None = None
+    """Where monitor, coach and barge sessions ring (10 digits or E.164); prompted when absent."""
+    caller_id: str | None = None
+    """Caller id presented by manual agent calls (`dial`), unless one is given."""
+    ring_duration: int = Field(default=20, ge=1, le=300)
+    """Seconds a manual agent call rings the agent's seat before giving up."""
+    dispositions: tuple[str, ...] = ()
+    """Disposition codes offered (and the only ones accepted); empty accepts any code."""
+    confirm: dict[str, ConfirmPolicy] = Field(default_factory=dict)
+    """Per-action confirmation override: "none", "yes" (one key) or "typed" (the call's last
+    digits or the action's word). Defaults: hangup and barge typed, the rest none."""
+
+    @field_validator("supervisor_phone", "caller_id")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        from wallboard.actions import check_phone
+
+        return None if value is None else check_phone(value)
+
+    @field_validator("confirm")
+    @classmethod
+    def _known_actions(cls, value: dict[str, ConfirmPolicy]) -> dict[str, ConfirmPolicy]:
+        from wallboard.actions import ACTIONS
+
+        unknown = sorted(set(value) - set(ACTIONS))
+        if unknown:
+            known = ", ".join(ACTIONS)
+            raise ValueError(f"unknown action(s) {', '.join(unknown)} (known: {known})")
+        return value
+
+
+class LeadsConfig(_Strict):
+    """`[leads]`: how `wallboard leads push` (and the screen's lead form) reaches a campaign."""
+
+    route: Literal["feed", "loader"] = "loader"
+    """`feed`: OutboundIQ's live lead feed (seed 003, needs `api_key`); `loader`: the account's
+    RingCX lead loader directly."""
+    feed_url: str = "https://api.outboundiq.cloud"
+    """Base URL of the live lead feed."""
+    api_key: SecretStr | None = None
+    """The feed's universal API key. Prefer WALLBOARD_LEADFEED_API_KEY."""
+    feed_max_per_minute: int = Field(default=120, ge=1, le=6000)
+    """At most this many feed requests (one lead each) in any 60 seconds."""
+    loader_batch_size: int = Field(default=500, ge=1, le=10_000)
+    """Leads per lead-loader request (each request draws on the real-time budget)."""
+
+    @field_validator("feed_url")
+    @classmethod
+    def _feed_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+
+class ReportsConfig(_Strict):
+    """The `[reports]` table: WFM interval reports (seed 002)."""
+
+    interval: Literal[15, 30, 45, 60] = 30
+    """Default interval length in minutes for the report panes and `wallboard report`."""
+    cache: bool = True
+    """Keep closed intervals in the history database so a restart does not refetch them."""
+    open_refresh: float = Field(default=180.0, ge=60.0)
+    """Seconds between refreshes of the still-open interval while its pane is visible."""
+
+
 class WallboardConfig(_Strict):
     account: str | None = None
     """Key of the [accounts.*] table to use; defaults to the first one."""
@@ -144,6 +264,11 @@ class WallboardConfig(_Strict):
     poller: PollerConfig = Field(default_factory=PollerConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
+    reports: ReportsConfig = Field(default_factory=ReportsConfig)
+    leads: LeadsConfig = Field(default_factory=LeadsConfig)
+    actions: ActionsConfig = Field(default_factory=ActionsConfig)
+    """Supervisor actions on live calls: phone, dispositions, confirmation policy."""
+    ui: UiConfig = Field(default_factory=UiConfig)
     operator: str | None = None
     """Who is at the keyboard, for the audit log; defaults to the OS user."""
     data_dir: str | None = None

@@ -57,6 +57,10 @@ def open_provider(name: str, account: AccountConfig) -> Provider:
         from wallboard.providers.ringcx.provider import RingCxProvider
 
         return RingCxProvider(name, account)
+    if account.platform == "fonouc":
+        from wallboard.providers.fonouc.provider import FonoucProvider
+
+        return FonoucProvider(name, account)
     raise ValueError(f"unknown platform {account.platform!r}")  # pragma: no cover - config-checked
 
 
@@ -69,13 +73,33 @@ def demo_start(zone: str, now: datetime | None = None) -> datetime:
     return local.replace(hour=10, minute=30, second=0, microsecond=0).astimezone(UTC)
 
 
-def _start_demo(speed: float = 1.0, seed: int = 7, scale: str = "small") -> SimServer:
+def _start_demo(
+    speed: float = 1.0, seed: int = 7, scale: str = "small", platform: str = "ringcx"
+) -> SimServer:
     from wallboard.sim.model import SimSettings
     from wallboard.sim.scale import parse_scale
     from wallboard.sim.server import SimServer
 
     settings = SimSettings(seed=seed, scale=parse_scale(scale))
+    if platform == "fonouc":
+        from wallboard.sim.fonouc.server import FonoucSimServer
+
+        return FonoucSimServer(settings, speed=speed, start=demo_start(settings.timezone)).start()
+    if platform != "ringcx":
+        raise ValueError(f"unknown demo platform {platform!r} (expected ringcx or fonouc)")
     return SimServer(settings, speed=speed, start=demo_start(settings.timezone)).start()
+
+
+def _demo_account(server: SimServer) -> AccountConfig:
+    """The demo server's account config: FonoUC login for a FonoUC tenant, else the RingCX
+    long-lived API token."""
+    from wallboard.sim.fonouc.server import FonoucSimServer
+
+    if isinstance(server, FonoucSimServer):
+        chosen = server.fonouc_account_config()
+    else:
+        chosen = server.account_config(auth="api_token")
+    return chosen.model_copy(update={"label": "demo (simulated center)"})
 
 
 @asynccontextmanager
@@ -85,6 +109,7 @@ async def open_runtime(
     account: str | None = None,
     demo: bool = False,
     demo_scale: str = "small",
+    demo_platform: str = "ringcx",
     interval_s: float | None = None,
     keep_history: bool = True,
     one_shot: bool = False,
@@ -96,9 +121,8 @@ async def open_runtime(
     apply (there is no earlier pass to have lasted since)."""
     server = None
     if demo or not config.accounts:
-        server = _start_demo(scale=demo_scale)
-        name, chosen = DEMO_ACCOUNT, server.account_config(auth="api_token")
-        chosen = chosen.model_copy(update={"label": "demo (simulated center)"})
+        server = _start_demo(scale=demo_scale, platform=demo_platform)
+        name, chosen = DEMO_ACCOUNT, _demo_account(server)
     else:
         name, chosen = config.selected(account)
     history = None

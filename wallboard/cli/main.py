@@ -19,6 +19,11 @@ from wallboard import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "wallboard.cli.status_command",
     "wallboard.cli.sim_command",
+    "wallboard.cli.call_command",
+    "wallboard.cli.audit_command",
+    "wallboard.cli.leads_command",
+    "wallboard.cli.fonouc_command",
+    "wallboard.cli.report_command",
 )
 
 EPILOG = """\
