@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp
 
-from wallboard.sim import app_auth, app_calls, app_control, app_realtime, app_reports
+from wallboard.sim import app_auth, app_calls, app_control, app_realtime, app_reports, leadfeed
 from wallboard.sim.app_common import SimContext, error_response, validation_failed
 from wallboard.sim.app_middleware import SimMiddleware
 from wallboard.sim.model import CallNotActive, InvalidRequest, NotFound
@@ -55,6 +55,7 @@ def create_app(ctx: SimContext) -> ASGIApp:
             *app_calls.ROUTES,
             *app_reports.ROUTES,
             *app_control.ROUTES,
+            *leadfeed.ROUTES,
         ],
         exception_handlers={
             CallNotActive: _call_not_active,
