@@ -12,6 +12,7 @@ with other limits) and stops them all at the end of the test.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,20 @@ SimFactory = Callable[..., SimServer]
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes more than ~20 s; deselect with -m 'not slow'")
     config.addinivalue_line("markers", "sim(**kwargs): SimServer options for the `sim` fixture")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads the developer's config or writes to their data directory, and no
+    WALLBOARD_* variable of the shell leaks into a test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.chdir(home)
+    for name in [n for n in os.environ if n.startswith("WALLBOARD_")]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture

@@ -470,6 +470,12 @@ class ReportService:
         result = await self.segments(around - span, around + span, progress=progress)
         return _narrowed(result, select_for_call(result.dialogs, interaction_id))
 
+    async def recording_address(self, segment: Segment) -> str:
+        """The recorded segment's address, for copying (OSC 52); no request is sent."""
+        if not segment.has_recording:
+            raise ValueError(f"segment {segment.segment_id} has no recording")
+        return await self._client.recording_url(segment.dialog_id, segment.segment_id)
+
     async def recording(self, segment: Segment) -> bytes:
         """A recorded segment's audio (WAV), fetched within the reports budget."""
         if not segment.has_recording:

@@ -24,7 +24,12 @@ def core_modules() -> list[str]:
 
 def test_the_core_is_everything_but_the_screen() -> None:
     core = core_modules()
-    for expected in ("wallboard.poller", "wallboard.store", "wallboard.budget", "wallboard.runtime"):
+    for expected in (
+        "wallboard.poller",
+        "wallboard.store",
+        "wallboard.budget",
+        "wallboard.runtime",
+    ):
         assert expected in core
 
 

@@ -25,7 +25,8 @@ def _config(sim: FonoucSimServer, tmp_path: Path, **extra: Any) -> str:
         **extra,
     }
     path = tmp_path / "wallboard.toml"
-    path.write_text(render_account_toml("tenant", fields), encoding="utf-8")
+    text = f'data_dir = "{tmp_path}"\n' + render_account_toml("tenant", fields)
+    path.write_text(text, encoding="utf-8")
     return str(path)
 
 
@@ -58,6 +59,18 @@ def test_list_add_status_and_delete_from_the_command_line(
     assert after[0]["total_leads"] == campaigns[0]["total_leads"]  # added, then deleted
     assert main(["fonouc", "leads", "delete", lead_id, "--yes", "--config", config]) == 1
     assert "no lead" in capsys.readouterr().err
+
+    # Every lead action is in the audit log: an attempt, then its outcome.
+    assert main(["audit", "--config", config, "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    actions = [(r["action"], r["phase"], r.get("outcome")) for r in records]
+    assert ("fonouc.leads.add", "attempt", None) in actions
+    assert ("fonouc.leads.add", "outcome", "done") in actions
+    assert ("fonouc.leads.status", "outcome", "done") in actions
+    assert ("fonouc.leads.delete", "outcome", "failed") in actions
+    password = fonouc_sim.fonouc_account_config().password
+    assert password is not None
+    assert password.get_secret_value() not in json.dumps(records)
 
 
 def test_delete_asks_and_an_unconfirmed_delete_changes_nothing(

@@ -55,6 +55,10 @@ async def test_call_drill_down_and_recording(sim: SimServer, make_service: Any) 
     call = await service.call_segments(recorded.interaction_id, recorded.started)
     assert [d.dialog_id for d in call.dialogs] == [recorded.dialog_id]
     assert {"AGENT"} <= set(call.dialogs[0].kinds)
+    before = len(sim.requests.entries())
+    address = await service.recording_address(recorded.recorded[0])
+    assert len(sim.requests.entries()) == before  # an address is built, not fetched
+    assert address.startswith(sim.base_url) and recorded.recorded[0].segment_id in address
     audio = await service.recording(recorded.recorded[0])
     assert audio[:4] == b"RIFF"
     with pytest.raises(ValueError, match="no recording"):

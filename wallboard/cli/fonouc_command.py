@@ -9,7 +9,9 @@
 
 The account is the config's (`--config`, `--account`; it must be a `platform = "fonouc"`
 account), or with `--demo` a simulated FonoUC tenant started in-process. Actions are refused on
-a `read_only` account. Exit status: 0 done, 1 refused or failed, 2 bad usage or config.
+a `read_only` account. Every lead action is written to the audit log (`wallboard audit`) before
+it is sent and again with its outcome. Exit status: 0 done, 1 refused or failed, 2 bad usage or
+config.
 """
 
 from __future__ import annotations
@@ -17,14 +19,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio
 
+from wallboard.actions import default_operator
+from wallboard.audit import AuditError, AuditLog, AuditRecord, default_audit_path
 from wallboard.cli.common import ConfigError, add_account_args, error, load
-from wallboard.config import AccountConfig
+from wallboard.config import AccountConfig, WallboardConfig
 from wallboard.providers.fonouc.client import FonoucClient, NewLead
 from wallboard.providers.fonouc.errors import FonoucError
 
@@ -114,25 +121,88 @@ def _account(args: argparse.Namespace) -> Iterator[AccountConfig]:
 
 def run(args: argparse.Namespace, handler: Handler) -> int:
     try:
+        config = load(args)
         with _account(args) as account:
-            if handler in _ACTIONS and account.read_only:
+            audit = _Audit(config, account, args) if handler in _ACTIONS else None
+            if audit is not None and account.read_only:
+                audit.write("refused", outcome="refused", message="the account is read-only")
                 error("refused: this account is read-only")
                 return 1
-            return anyio.run(_with_client, account, args, handler)
+            return anyio.run(_with_client, account, args, handler, audit)
     except ConfigError as problem:
         error(str(problem))
         return 2
-    except FonoucError as problem:
-        error(problem.message)
+    except AuditError as problem:
+        error(f"{problem}; nothing was sent")
         return 1
 
 
-async def _with_client(account: AccountConfig, args: argparse.Namespace, handler: Handler) -> int:
+async def _with_client(
+    account: AccountConfig, args: argparse.Namespace, handler: Handler, audit: _Audit | None
+) -> int:
     client = FonoucClient(account)
     try:
-        return await handler(client, args)
+        if audit is None:
+            return await handler(client, args)
+        audit.write("attempt")
+        started = time.perf_counter()
+        try:
+            status = await handler(client, args)
+        except FonoucError as problem:
+            audit.write("outcome", "failed", problem.message, started)
+            raise
+        outcome = "done" if status == 0 else "not confirmed"
+        audit.write("outcome", outcome, None, started)
+        return status
+    except FonoucError as problem:
+        error(problem.message)
+        return 1
     finally:
         await client.aclose()
+
+
+class _Audit:
+    """The audit lines of one lead action: an attempt before it is sent, an outcome after."""
+
+    _PARAMS = ("campaign", "lead_id", "status", "number", "cdr_id", "first_name", "last_name")
+
+    def __init__(
+        self, config: WallboardConfig, account: AccountConfig, args: argparse.Namespace
+    ) -> None:
+        data_dir = config.resolved_data_dir()
+        self.log = AuditLog(default_audit_path(data_dir / "demo" if args.demo else data_dir))
+        self.id = uuid.uuid4().hex[:12]
+        self.operator = default_operator(config)
+        self.account = "demo" if args.demo else (args.account or config.account or "fonouc")
+        words = [args.fonouc_command, getattr(args, "leads_command", None)]
+        self.action = ".".join(["fonouc", *(w for w in words if w)])
+        self.parameters: dict[str, Any] = {
+            k: v for k in self._PARAMS if (v := getattr(args, k, None)) is not None
+        }
+
+    def write(
+        self,
+        phase: str,
+        outcome: str | None = None,
+        message: str | None = None,
+        started: float | None = None,
+    ) -> None:
+        latency = (time.perf_counter() - started) * 1000 if started is not None else None
+        self.log.write(
+            AuditRecord(
+                id=self.id,
+                time=datetime.now(UTC),
+                phase=phase,
+                operator=self.operator,
+                account=self.account,
+                action=self.action,
+                call=self.parameters.get("cdr_id"),
+                parameters=self.parameters,
+                outcome=outcome,
+                message=message,
+                latency_ms=round(latency, 1) if latency is not None else None,
+            )
+        )
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:

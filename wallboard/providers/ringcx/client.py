@@ -486,13 +486,18 @@ class RingCxClient:
         }
         return await self._report("interaction-metadata", body, InteractionSegment)
 
-    async def recording(self, dialog_id: str, segment_id: str) -> bytes:
-        """One segment's recording, as the platform sends it (WAV)."""
+    async def recording_url(self, dialog_id: str, segment_id: str) -> str:
+        """Where one segment's recording lives: an address to copy into a ticket or a player.
+        It carries no credential (the platform asks for the bearer token on every fetch)."""
         path = (
             f"recordings/dialogs/{_token(dialog_id, 'dialog_id')}"
             f"/segments/{_token(segment_id, 'segment_id')}"
         )
-        url = await self._reports_url(path)
+        return await self._reports_url(path)
+
+    async def recording(self, dialog_id: str, segment_id: str) -> bytes:
+        """One segment's recording, as the platform sends it (WAV)."""
+        url = await self.recording_url(dialog_id, segment_id)
         response = await self._send("GET", url, family="reports", what="recording")
         return response.content
 
