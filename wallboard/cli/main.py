@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -17,6 +18,7 @@ from wallboard import __version__
 
 #: Modules that contribute subcommands, in the order `--help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
+    "wallboard.cli.run_command",
     "wallboard.cli.status_command",
     "wallboard.cli.sim_command",
     "wallboard.cli.call_command",
@@ -53,13 +55,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 2
+    if handler is None:  # plain `wallboard`: the screen, as `wallboard run`
+        args = parser.parse_args(["run", *(argv if argv is not None else sys.argv[1:])])
+        handler = args.handler
     try:
         return int(handler(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `wallboard status | head`: the reader left; not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

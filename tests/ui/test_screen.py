@@ -1,0 +1,124 @@
+"""Screen behaviour on fixed data: calls by uii (new, ended, virtualized), tiles, palette jump,
+read-only, keymap and theme fallback. Built with `build_app`, as the CLI does."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from textual.pilot import Pilot
+from ui_data import snapshot
+
+from wallboard.config import WallboardConfig
+from wallboard.domain import ActiveCall
+from wallboard.store import Store
+from wallboard.ui.app import WallboardApp
+from wallboard.ui.calls import CallsPane
+from wallboard.ui.factory import AppOptions, FixedCore, build_app, fixed_opener
+from wallboard.ui.panes import CampaignsPane
+from wallboard.ui.tiles import tile_values
+
+
+def app_on(store: Store, config: dict[str, Any] | None = None, **options: Any) -> WallboardApp:
+    return build_app(
+        WallboardConfig.model_validate(config or {}),
+        AppOptions(**options),
+        fixed_opener(FixedCore(store)),
+    )
+
+
+async def applied(pilot: Pilot[None], app: WallboardApp, count: int) -> None:
+    for _ in range(200):
+        if app.views_applied >= count:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"only {app.views_applied} views applied, wanted {count}")
+
+
+async def test_new_and_ended_calls_are_marked_by_uii() -> None:
+    store = Store()
+    store.publish(snapshot(0))
+    app = app_on(store)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        table = app.query_one(CallsPane).table
+        assert "UII-0004" in table.order
+        store.publish(snapshot(1))
+        await applied(pilot, app, 2)
+        assert "UII-0004" in table.order and "UII-0005" in table.order
+        ended = "".join(s.text for s in table._segments("UII-0004", False))
+        new = "".join(s.text for s in table._segments("UII-0005", False))
+        assert ended.startswith("ENDED") and new.startswith("NEW")
+
+
+async def test_calls_pane_renders_only_visible_rows_at_10000_calls() -> None:
+    base = snapshot(0)
+    at = base.taken_at
+    calls = tuple(
+        ActiveCall(
+            f"U{i:06d}",
+            f"555{i:07d}",
+            "+18005550100",
+            None,
+            "Billing",
+            "QUEUED",
+            at - timedelta(seconds=i % 600),
+        )
+        for i in range(10_000)
+    )
+    store = Store()
+    store.publish(replace(base, calls=replace(base.calls, records=calls)))
+    app = app_on(store)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        await pilot.pause()
+        table = app.query_one(CallsPane).table
+        assert len(table.order) == 10_000
+        assert 0 < table.renders < 100, "only the visible rows are rendered"
+        table.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.selected_uii == table.order[-1]
+        assert table.renders < 200
+
+
+async def test_tiles_say_no_data_for_undefined_ratios() -> None:
+    store = Store()
+    view = store.publish(replace(snapshot(0), campaigns=replace(snapshot(0).campaigns, records=())))
+    values = tile_values(view)
+    assert values["answer-rate"].text == "no data"
+    assert values["abandon-rate"].text == "no data"
+    assert values["active-calls"].text == "4"
+
+
+async def test_palette_jump_selects_campaign_and_call() -> None:
+    store = Store()
+    store.publish(snapshot(0))
+    app = app_on(store)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        app.jump("calls", "UII-0003")
+        await pilot.pause()
+        assert app.query_one(CallsPane).selected_uii == "UII-0003"
+        app.jump("campaigns", "102")
+        await pilot.pause()
+        pane = app.query_one(CampaignsPane)
+        assert pane.table.cursor_row == pane.row_keys.index("102")
+
+
+async def test_read_only_and_keymap_and_theme_fallback() -> None:
+    store = Store()
+    store.publish(snapshot(0))
+    config = {"ui": {"keys": {"wallboard.pause": "z", "no.such": "x"}, "theme": "nope"}}
+    app = app_on(store, config, read_only=True)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        assert app.read_only
+        assert app.theme == "textual-dark"
+        notes = [n.message for n in app._notifications]
+        assert any("unknown theme 'nope'" in n for n in notes)
+        assert any("no.such" in n for n in notes)
+        await pilot.press("z")
+        assert app.paused
+        assert "READ-ONLY" in str(app.query_one("#status").render())
