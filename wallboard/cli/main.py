@@ -37,6 +37,10 @@ config directory), built-in defaults.
 """
 
 
+#: Flags of `wallboard` itself; any other leading flag belongs to the default command, `run`.
+_TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wallboard",
@@ -53,11 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:  # plain `wallboard`: the screen, as `wallboard run`
-        args = parser.parse_args(["run", *(argv if argv is not None else sys.argv[1:])])
-        handler = args.handler
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not words or (words[0].startswith("-") and words[0] not in _TOP_LEVEL_FLAGS):
+        words.insert(0, "run")  # plain `wallboard [--config PATH] [--kiosk] ...`: the screen
+    args = parser.parse_args(words)
+    handler = args.handler
     try:
         return int(handler(args))
     except KeyboardInterrupt:

@@ -12,8 +12,14 @@ from typing import Any
 
 from textual.theme import Theme
 
-#: The repository's `themes/` directory (next to the `wallboard` package).
-THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
+#: The repository's `themes/` (a checkout or an editable install), else the copy a wheel carries
+#: inside the package (`pyproject.toml` force-includes it as `wallboard/_themes`).
+_CHECKOUT_THEMES = Path(__file__).resolve().parents[2] / "themes"
+THEMES_DIR = (
+    _CHECKOUT_THEMES
+    if _CHECKOUT_THEMES.is_dir()
+    else Path(__file__).resolve().parents[1] / "_themes"
+)
 DESK_DEFAULT = "textual-dark"
 KIOSK_DEFAULT = "wall-contrast"
 
