@@ -26,6 +26,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wallboard import formatting
 from wallboard.metrics import DEFAULT_ABANDON_CAP, METRICS
 
 Severity = Literal["warn", "critical"]
@@ -192,8 +193,10 @@ class Alert:
 
     @property
     def message(self) -> str:
-        shown = "no data" if self.value is None else f"{self.value:.4g}"
-        return f"{self.title}: {self.entity_name} at {shown} (threshold {self.threshold:g})"
+        """`Service level: Claims at 50.0% (threshold 60.0%)`, in the metric's own unit."""
+        unit = METRICS[self.metric].unit if self.metric in METRICS else "count"
+        shown, limit = formatting.value(unit, self.value), formatting.value(unit, self.threshold)
+        return f"{self.title}: {self.entity_name} at {shown} (threshold {limit})"
 
 
 @dataclass(slots=True)

@@ -172,7 +172,7 @@ class Poller:
     async def _fetch(self, source: SourceName, plan: CyclePlan) -> None:
         attempted = self._now()
         try:
-            fetched = await self.provider.fetch(source, max_pages=plan.call_pages)
+            fetched = await self.provider.fetch(source, max_pages=plan.call_pages, at=attempted)
         except Exception as error:  # one failing source must not take the others down
             message = _describe(error)
             log.warning("poll %s failed: %s", source, message)

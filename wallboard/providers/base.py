@@ -9,6 +9,7 @@ inside its package.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from wallboard.domain import BudgetFamily, SourceName
@@ -73,8 +74,12 @@ class Provider(Protocol):
         """Every limit family's state, for the screen's budget line."""
         ...
 
-    async def fetch(self, source: SourceName, *, max_pages: int = 1) -> Fetched:
-        """Fetch one source; raise the provider's typed error on failure."""
+    async def fetch(
+        self, source: SourceName, *, max_pages: int = 1, at: datetime | None = None
+    ) -> Fetched:
+        """Fetch one source; raise the provider's typed error on failure. `at` is the poll's
+        time on the poller's clock: durations the platform reports (seconds in state) are
+        anchored there, so a simulated clock and the wall clock never mix."""
         ...
 
     async def aclose(self) -> None: ...

@@ -69,8 +69,10 @@ class FonoucProvider:
     def budget(self) -> tuple[BudgetFamily, ...]:
         return tuple(_family(state) for state in self.client.budget_state().values())
 
-    async def fetch(self, source: SourceName, *, max_pages: int = 1) -> Fetched:
-        now = datetime.now(UTC)
+    async def fetch(
+        self, source: SourceName, *, max_pages: int = 1, at: datetime | None = None
+    ) -> Fetched:
+        now = at or datetime.now(UTC)
         if source == "campaigns":
             campaigns = await self.client.campaigns_status()
             return Fetched(

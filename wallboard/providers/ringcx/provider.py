@@ -76,8 +76,10 @@ class RingCxProvider:
             if name not in _SIGN_IN_FAMILIES
         )
 
-    async def fetch(self, source: SourceName, *, max_pages: int = 1) -> Fetched:
-        now = datetime.now(UTC)
+    async def fetch(
+        self, source: SourceName, *, max_pages: int = 1, at: datetime | None = None
+    ) -> Fetched:
+        now = at or datetime.now(UTC)
         client = self.client
         if source == "campaigns":
             return _fetched(await client.outbound_stats(), adapter.campaign_from_wire)
