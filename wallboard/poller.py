@@ -9,6 +9,10 @@ milliseconds, which a screen on the same event loop would feel as a stutter.
 
 A failed source keeps its last good records and their poll time, with the error set, so the
 screen shows aged data rather than nothing (see `SourceResult`).
+
+When every source of a cycle failed, the platform is taken to be unreachable: the next cycles send
+one probe (campaign statistics) instead of every source with its retries, until it answers. A
+platform that is down is not hammered harder because it is down.
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ class Poller:
         }
         self._last_fetched: dict[SourceName, int] = {}
         self._last_count: dict[SourceName, int] = {}
+        self._unreachable = False
         self.cycle = 0
         self.last_plan: CyclePlan | None = None
         self._running: anyio.Event | None = None
@@ -135,9 +140,11 @@ class Poller:
         self.cycle += 1
         plan = self._plan()
         self.last_plan = plan
+        failures: list[SourceName] = []
         async with anyio.create_task_group() as group:
             for source in plan.fetch:
-                group.start_soon(self._fetch, source, plan)
+                group.start_soon(self._fetch, source, plan, failures)
+        self._unreachable = bool(plan.fetch) and len(failures) == len(plan.fetch)
         for source in SOURCES:
             if source not in plan.fetch and source in self.provider.sources:
                 result = self._results[source]
@@ -148,6 +155,13 @@ class Poller:
         return await anyio.to_thread.run_sync(self.store.publish, snapshot)
 
     def _plan(self) -> CyclePlan:
+        if self._unreachable:
+            return CyclePlan(
+                fetch=("campaigns",),
+                call_pages=1,
+                every={},
+                notes=("platform unreachable: probing with campaign statistics only",),
+            )
         provider = self.provider
         wanted = [s for s in SOURCES if s in self._wanted and s in provider.sources]
         cost: dict[SourceName, int] = {source: 1 for source in wanted}
@@ -169,7 +183,7 @@ class Poller:
             max_call_pages=self.max_call_pages,
         )
 
-    async def _fetch(self, source: SourceName, plan: CyclePlan) -> None:
+    async def _fetch(self, source: SourceName, plan: CyclePlan, failures: list[SourceName]) -> None:
         attempted = self._now()
         try:
             fetched = await self.provider.fetch(source, max_pages=plan.call_pages, at=attempted)
@@ -177,6 +191,7 @@ class Poller:
             message = _describe(error)
             log.warning("poll %s failed: %s", source, message)
             self._results[source] = self._results[source].failed(message, attempted)
+            failures.append(source)
             return
         polled_at = self._now()
         self._last_fetched[source] = self.cycle

@@ -130,6 +130,27 @@ async def test_a_failed_source_keeps_its_aged_data(sim: SimServer, make_poller: 
     assert recovered.sources["agents"].ok and recovered.sources["agents"].age_s == 0
 
 
+async def test_an_unreachable_platform_gets_one_probe_per_cycle(
+    sim: SimServer, make_poller: MakePoller
+) -> None:
+    poller = make_poller(sim)
+    await poller.poll_once()
+    sim.faults.add("server_error", family="realtime", status=503)
+    down = await poller.poll_once()  # every source fails, each after its retries
+    assert all(not s.ok for s in down.sources.values())
+    sim.requests.reset()
+    probing = await poller.poll_once()
+    assert sim.requests.count(family="realtime") == 3  # one source, with its read retries
+    assert outbound_requests(sim) == 3
+    assert any("unreachable" in note for note in probing.notes)
+    assert not probing.sources["agents"].ok  # still the old data, still marked failed
+
+    sim.faults.clear()
+    await poller.poll_once()  # the probe answers...
+    back = await poller.poll_once()  # ...and the next cycle fetches everything again
+    assert all(s.ok for s in back.sources.values()) and not back.notes
+
+
 async def test_unwanted_sources_are_paused_not_stale(
     sim: SimServer, make_poller: MakePoller
 ) -> None:
