@@ -39,9 +39,23 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from wallboard.action_specs import (
+    ACTIONS,
+    CONTROL_CHARS,
+    MAX_NOTES,
+    SESSION_ID,
+    SESSION_TYPES,
+    ActionSpec,
+    InvalidInput,
+    ParamSpec,
+    Status,
+    check_callback,
+    check_phone,
+    check_state,
+    check_uii,
+)
 from wallboard.audit import AuditError, AuditLog, AuditRecord, default_audit_path
 from wallboard.config import ActionsConfig, ConfirmPolicy, WallboardConfig
 from wallboard.providers.ringcx import errors
@@ -50,150 +64,19 @@ from wallboard.providers.ringcx.client import RingCxClient
 if TYPE_CHECKING:
     from wallboard.runtime import Runtime
 
-
-class Status(StrEnum):
-    OK = "ok"
-    FAILED = "failed"  # the platform answered false
-    STALE = "stale"  # the call has already ended (404)
-    DENIED = "denied"  # no RingCX Admin permission (403)
-    RATE_LIMITED = "rate_limited"  # not sent: budget or 429; see retry_after_s
-    INVALID = "invalid"  # bad input, refused locally or by the platform (400)
-    REFUSED = "refused"  # read-only, or not confirmed: nothing sent
-    UNAVAILABLE = "unavailable"  # network or 5xx: it may or may not have happened
-    ERROR = "error"  # anything else (sign-in, malformed answer, audit log)
-
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """One parameter an action takes, as text (a form field or a command-line option)."""
-
-    name: str
-    label: str
-    required: bool = False
-    hint: str = ""
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """What the screen needs to offer an action: title, default key, parameters, and policy."""
-
-    name: str
-    title: str
-    key: str | None
-    """Default key (remappable by the screen); None for palette-only actions."""
-    needs_call: bool
-    params: tuple[ParamSpec, ...] = ()
-    confirm: ConfirmPolicy = "none"
-    """Default confirmation policy; `[actions] confirm` overrides it per action."""
-    word: str = ""
-    """The word that confirms a typed confirmation (besides the call's last digits)."""
-
-
-_PHONE = ParamSpec(
-    "phone", "Your phone", hint="10 digits or E.164; default [actions] supervisor_phone"
-)
-_STATE = ParamSpec("state", "On or off", hint="on/off; default: the opposite of the last set")
-
-ACTIONS: dict[str, ActionSpec] = {
-    spec.name: spec
-    for spec in (
-        ActionSpec("monitor", "Monitor (listen)", "m", True, (_PHONE,)),
-        ActionSpec("coach", "Coach (whisper)", "c", True, (_PHONE,)),
-        ActionSpec("barge", "Barge in", "b", True, (_PHONE,), "typed", "BARGE"),
-        ActionSpec("record", "Recording on/off", "r", True, (_STATE,)),
-        ActionSpec("hold", "Hold on/off", "o", True, (_STATE,)),
-        ActionSpec(
-            "requeue", "Requeue to a gate", "e", True, (ParamSpec("gate", "Gate id", True),)
-        ),
-        ActionSpec(
-            "dispose",
-            "Disposition",
-            "d",
-            True,
-            (
-                ParamSpec("disposition", "Disposition", True, "one of [actions] dispositions"),
-                ParamSpec("callback", "Callback at", hint="YYYY-MM-DD HH:MM, account time"),
-                ParamSpec("notes", "Notes"),
-            ),
-        ),
-        ActionSpec("ping", "Ping (keep addressable)", "k", True),
-        ActionSpec("hangup", "Hang up the call", "h", True, (), "typed", "HANGUP"),
-        ActionSpec(
-            "drop",
-            "Drop one session",
-            "x",
-            True,
-            (_PHONE, ParamSpec("session", "Session id", hint="instead of the phone")),
-        ),
-        ActionSpec(
-            "dial",
-            "Manual agent call",
-            "n",
-            False,
-            (
-                ParamSpec("username", "Agent username", True),
-                ParamSpec("destination", "Destination", True, "10 digits or E.164"),
-                ParamSpec("ring", "Ring seconds", hint="1-300; default [actions] ring_duration"),
-                ParamSpec("caller_id", "Caller id", hint="default [actions] caller_id"),
-            ),
-        ),
-    )
-}
-
-_SESSION_TYPES = {"monitor": "MONITOR", "coach": "COACHING", "barge": "BARGEIN"}
-_SEPARATORS = re.compile(r"[\s().-]")
-_UII = re.compile(r"^\d{1,40}$")
-_SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_ON = {"on": True, "true": True, "yes": True, "1": True}
-_OFF = {"off": False, "false": False, "no": False, "0": False}
-MAX_NOTES = 500
-
-
-class InvalidInput(ValueError):
-    """A parameter cannot be sent; the message names it and says what would be accepted."""
-
-
-def check_phone(text: str, name: str = "phone") -> str:
-    """A phone number as the platform accepts it: 10 digits, or E.164 (`+`, then up to 15
-    digits). Spaces, dots, dashes and parentheses are dropped first."""
-    compact = _SEPARATORS.sub("", text.strip())
-    if re.fullmatch(r"\d{10}", compact) or re.fullmatch(r"\+[1-9]\d{7,14}", compact):
-        return compact
-    shown = text.strip()[:40]
-    raise InvalidInput(
-        f"{name} {shown!r} is not a phone number: use 10 digits (6501234567) "
-        "or E.164 (+15554150123)"
-    )
-
-
-def _uii(text: str | None) -> str:
-    if not text or not _UII.match(text.strip()):
-        raise InvalidInput(f"call id {str(text)[:40]!r} is not a call id (digits only)")
-    return text.strip()
-
-
-def _state(text: str, name: str) -> bool:
-    key = text.strip().lower()
-    if key in _ON or key in _OFF:
-        return _ON.get(key, False)
-    raise InvalidInput(f"{name} {text[:20]!r} must be on or off")
-
-
-def _callback(text: str) -> str:
-    """A callback time as yyyyMMddHHmmss (the account's local time, as typed)."""
-    compact = text.strip()
-    if re.fullmatch(r"\d{14}", compact):
-        formats = ["%Y%m%d%H%M%S"]
-    else:
-        compact = compact.replace("T", " ")
-        formats = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-    for fmt in formats:
-        try:
-            return datetime.strptime(compact, fmt).strftime("%Y%m%d%H%M%S")
-        except ValueError:
-            continue
-    raise InvalidInput(f"callback {text[:30]!r} must look like 2025-01-16 14:30")
+__all__ = [
+    "ACTIONS",
+    "ActionLayer",
+    "ActionRequest",
+    "ActionSpec",
+    "Confirmation",
+    "InvalidInput",
+    "Outcome",
+    "ParamSpec",
+    "Status",
+    "check_phone",
+    "default_operator",
+]
 
 
 @dataclass(frozen=True)
@@ -466,15 +349,15 @@ class ActionLayer:
         for param in spec.params:
             if param.required and param.name not in given:
                 raise InvalidInput(f"{spec.name} needs {param.label.lower()} ({param.name})")
-        uii = _uii(request.call) if spec.needs_call else ""
+        uii = check_uii(request.call) if spec.needs_call else ""
         name = spec.name
-        if name in _SESSION_TYPES:
+        if name in SESSION_TYPES:
             phone = self._phone(given)
-            kind = _SESSION_TYPES[name]
+            kind = SESSION_TYPES[name]
             return {"phone": phone, "session_type": kind}, lambda c: c.add_session(uii, phone, kind)
         if name in ("record", "hold"):
             text = given.get("state")
-            on = _state(text, "state") if text else self.next_state(name, uii)
+            on = check_state(text, "state") if text else self.next_state(name, uii)
             if name == "record":
                 return {"state": on}, lambda c: c.toggle_recording(uii, on)
             return {"state": on}, lambda c: c.toggle_hold(uii, on)
@@ -492,7 +375,7 @@ class ActionLayer:
         if name == "drop":
             session = given.get("session", "").strip()
             if session:
-                if not _SESSION_ID.match(session):
+                if not SESSION_ID.match(session):
                     raise InvalidInput(f"session id {session[:40]!r} has characters an id cannot")
                 return {"session": session}, lambda c: c.hangup_session_by_id(uii, session)
             phone = self._phone(given)
@@ -513,11 +396,11 @@ class ActionLayer:
             if match is None:
                 raise InvalidInput(f"disposition {code[:40]!r} is not one of {', '.join(allowed)}")
             code = match
-        elif len(code) > 64 or _CONTROL.search(code):
+        elif len(code) > 64 or CONTROL_CHARS.search(code):
             raise InvalidInput(f"disposition {code[:40]!r} is not a disposition code")
-        when = _callback(given["callback"]) if "callback" in given else None
+        when = check_callback(given["callback"]) if "callback" in given else None
         notes = given.get("notes", "").strip() or None
-        if notes is not None and (len(notes) > MAX_NOTES or _CONTROL.search(notes)):
+        if notes is not None and (len(notes) > MAX_NOTES or CONTROL_CHARS.search(notes)):
             raise InvalidInput(f"notes must be one line of at most {MAX_NOTES} characters")
         params = {"disposition": code, "callback": when, "notes": notes}
         return params, lambda c: c.disposition(
@@ -526,7 +409,7 @@ class ActionLayer:
 
     def _dial(self, given: Mapping[str, str]) -> tuple[dict[str, Any], Sender]:
         username = given["username"].strip()
-        if len(username) > 128 or re.search(r"\s", username) or _CONTROL.search(username):
+        if len(username) > 128 or re.search(r"\s", username) or CONTROL_CHARS.search(username):
             raise InvalidInput(f"username {username[:40]!r} is not an agent username")
         destination = check_phone(given["destination"], "destination")
         ring_text = given.get("ring", str(self.settings.ring_duration)).strip()
@@ -554,7 +437,7 @@ def _done(spec: ActionSpec, request: ActionRequest, params: Mapping[str, Any]) -
     """The success line, worded for the supervisor."""
     call = f"call {request.call}"
     name = spec.name
-    if name in _SESSION_TYPES:
+    if name in SESSION_TYPES:
         return f"{spec.title}: session on {call} ringing {params['phone']}"
     if name in ("record", "hold"):
         state = "on" if params["state"] else "off"

@@ -207,14 +207,14 @@ class ActionsConfig(_Strict):
     @field_validator("supervisor_phone", "caller_id")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
-        from wallboard.actions import check_phone
+        from wallboard.action_specs import check_phone
 
         return None if value is None else check_phone(value)
 
     @field_validator("confirm")
     @classmethod
     def _known_actions(cls, value: dict[str, ConfirmPolicy]) -> dict[str, ConfirmPolicy]:
-        from wallboard.actions import ACTIONS
+        from wallboard.action_specs import ACTIONS
 
         unknown = sorted(set(value) - set(ACTIONS))
         if unknown:
