@@ -32,6 +32,12 @@ def register(subparsers: Any) -> None:
         description="Start the simulated contact center in-process and show its wallboard.",
     )
     add_run_flags(demo, with_demo=False)
+    demo.add_argument(
+        "--platform",
+        choices=("ringcx", "fonouc"),
+        default="ringcx",
+        help="which simulated platform: a RingCX contact center (default) or a FonoUC tenant",
+    )
     demo.set_defaults(handler=handle_demo)
 
 
@@ -62,6 +68,7 @@ def handle_run(args: argparse.Namespace) -> int:
     options = AppOptions(
         account=args.account,
         demo=bool(getattr(args, "demo", False)),
+        demo_platform=getattr(args, "platform", "ringcx"),
         kiosk=args.kiosk,
         read_only=args.read_only,
         theme=args.theme,

@@ -22,13 +22,18 @@ from textual.containers import Container
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input
 
-from wallboard.config import UiConfig
+from wallboard.config import UiConfig, WallboardConfig
 from wallboard.store import View
 from wallboard.ui import status as st
+from wallboard.ui.actions_bindings import AUDIT_ACTION, AUDIT_BINDING, CALL_ACTION
+from wallboard.ui.actions_keys import ActionsMixin, CallActionsProvider
 from wallboard.ui.calls import CallsPane, CallsTable
+from wallboard.ui.fonouc_panes import mark_unprovided
 from wallboard.ui.help import HelpScreen
 from wallboard.ui.palette import JumpProvider
 from wallboard.ui.panes import AgentsPane, CampaignsPane, IvrPane, QueuesPane
+from wallboard.ui.reports_access import ReportsAccess
+from wallboard.ui.reports_commands import ReportsCommands
 from wallboard.ui.table_pane import TablePane
 from wallboard.ui.themes import choose_theme, load_themes
 from wallboard.ui.tiles import HeaderTiles
@@ -55,11 +60,11 @@ class ViewArrived(Message):
         return isinstance(message, ViewArrived)
 
 
-class WallboardApp(App[None]):
+class WallboardApp(ActionsMixin, App[None]):
     CSS_PATH = "wallboard.tcss"
     TITLE = "wallboard"
     AUTO_FOCUS = "#campaigns DataTable"
-    COMMANDS = App.COMMANDS | {JumpProvider}
+    COMMANDS = App.COMMANDS | {JumpProvider, CallActionsProvider, ReportsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "leave", "Quit", id="wallboard.quit"),
         Binding("question_mark", "help", "Help", id="wallboard.help"),
@@ -67,7 +72,11 @@ class WallboardApp(App[None]):
         Binding("s", "sort_next", "Sort", id="wallboard.sort"),
         Binding("S", "sort_reverse", "Reverse", id="wallboard.sort_reverse"),
         Binding("p", "pause", "Pause", id="wallboard.pause"),
-        Binding("r", "refresh", "Poll now", id="wallboard.refresh"),
+        Binding("ctrl+r", "refresh", "Poll now", id="wallboard.refresh"),
+        AUDIT_BINDING,
+        Binding("R", "reports", "Reports", id="wallboard.reports"),
+        Binding("L", "leads", "Leads", id="wallboard.leads"),
+        Binding("D", "call_segments", "Call segments", show=False, id="wallboard.call_segments"),
         Binding("tab", "next_pane", "Next pane", id="wallboard.next_pane", priority=True),
         Binding("shift+tab", "prev_pane", "Previous pane", show=False, id="wallboard.prev_pane"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="wallboard.clear"),
@@ -79,7 +88,7 @@ class WallboardApp(App[None]):
         ),
     ]
     #: Actions that change calls (issue 6 binds them); hidden when read-only.
-    CALL_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    CALL_ACTIONS: ClassVar[frozenset[str]] = frozenset({CALL_ACTION})
     #: Actions a wall TV must not answer (a stray key or Ctrl-C must not quit or rearrange it).
     KIOSK_BLOCKED: ClassVar[frozenset[str]] = frozenset(
         {
@@ -93,6 +102,26 @@ class WallboardApp(App[None]):
             "show_pane",
             "command_palette",
             "clear_filter",
+            AUDIT_ACTION,
+            "reports",
+            "call_segments",
+        }
+    )
+    #: Actions that change campaigns' leads (issue 8); hidden when read-only.
+    LEAD_ACTIONS: ClassVar[frozenset[str]] = frozenset({"leads"})
+    #: Actions on the wallboard's panes: not while another screen (reports, a form) is on top,
+    #: so Tab moves between that screen's fields and `L` does not stack a second form.
+    PANE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "next_pane",
+            "prev_pane",
+            "show_pane",
+            "filter",
+            "sort_next",
+            "sort_reverse",
+            "reports",
+            "leads",
+            "call_segments",
         }
     )
 
@@ -113,6 +142,9 @@ class WallboardApp(App[None]):
         self.label = "connecting…"
         self.read_only = options.read_only or options.kiosk
         self.keymap = dict(ui.keys)
+        self.config = WallboardConfig()
+        """The whole config (`build_app` sets it): reports and leads settings."""
+        self.reports_access: ReportsAccess | None = None
         if not ui.animations:
             self.animation_level = "none"
 
@@ -217,6 +249,7 @@ class WallboardApp(App[None]):
         self.sub_title = self.label
         if core.account.theme:
             self._choose_theme(core.account.theme if not self.options.theme else None)
+        self.open_actions(core)
         self.refresh_bindings()
 
     def on_view_arrived(self, message: ViewArrived) -> None:
@@ -237,6 +270,7 @@ class WallboardApp(App[None]):
             if lost:
                 banner.update(st.banner_text(view))
             self._update_status()
+            mark_unprovided(self._panes(), view)
         self.views_applied += 1
 
     def _update_status(self) -> None:
@@ -265,10 +299,35 @@ class WallboardApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.kiosk and action in self.KIOSK_BLOCKED:
             return False
-        return not (self.read_only and action in self.CALL_ACTIONS)
+        if action in self.PANE_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        if action in self.LEAD_ACTIONS:
+            return not self.read_only
+        if action == AUDIT_ACTION:
+            return self.action_layer is not None
+        return not (action in self.CALL_ACTIONS and not self.actions_allowed)
 
     def action_leave(self) -> None:
         self.exit()
+
+    def action_reports(self) -> None:
+        self.open_reports("queues")
+
+    def open_reports(self, view: str) -> None:
+        """The reports screen (`R`, the palette): queue intervals or agent productivity."""
+        from wallboard.ui.reports_open import open_reports
+
+        open_reports(self, view)
+
+    def action_call_segments(self) -> None:
+        from wallboard.ui.reports_open import open_call_segments
+
+        open_call_segments(self)
+
+    def action_leads(self) -> None:
+        from wallboard.ui.leads_open import open_leads
+
+        open_leads(self)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.all_bindings(), self.keymap))

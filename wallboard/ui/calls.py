@@ -31,6 +31,7 @@ from wallboard import metrics as m
 from wallboard.domain import ActiveCall
 from wallboard.store import SourceStatus, View
 from wallboard.ui import format as fmt
+from wallboard.ui.actions_bindings import CALL_ACTION_BINDINGS
 
 #: (key, label, width) of each column, in display order.
 CALL_COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -86,6 +87,7 @@ class CallsTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="calls.page_down"),
         Binding("home", "edge(0)", "First", show=False, id="calls.first"),
         Binding("end", "edge(1)", "Last", show=False, id="calls.last"),
+        *CALL_ACTION_BINDINGS,
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "calls--cursor",
@@ -108,6 +110,10 @@ class CallsTable(ScrollView, can_focus=True):
         self._cache: dict[tuple[str, bool], Strip] = {}
         self.renders = 0
         """Rows turned into segments since start (tests prove the virtualization with it)."""
+        self.console_marks: Mapping[str, str] = {}
+        """Marks set from this console's actions (uii -> "RM"...), shown in the mark column."""
+        self.hidden: set[str] = set()
+        """Calls this console hung up or found ended: left out until the poll drops them."""
 
     # --- data ----------------------------------------------------------------------------------
 
@@ -123,7 +129,7 @@ class CallsTable(ScrollView, can_focus=True):
 
     def reorder(self, needle: str) -> None:
         keep = self.selected_uii
-        every = list(self._calls) + list(self._ended)
+        every = [u for u in (*self._calls, *self._ended) if u not in self.hidden]
         if needle:
             every = [uii for uii in every if needle in self._search_text(uii)]
         if self.sort_column is not None and self._now is not None:
@@ -186,7 +192,7 @@ class CallsTable(ScrollView, can_focus=True):
         assert self._now is not None
         call = self._record(uii)
         ended = uii not in self._calls
-        mark = "ENDED" if ended else ("NEW" if uii in self._new else "")
+        mark = "ENDED" if ended else self.console_marks.get(uii, "NEW" if uii in self._new else "")
         shown, _ = call_time(call, self._now)
         values = {
             "mark": mark,

@@ -16,6 +16,7 @@ from wallboard.config import AccountConfig, WallboardConfig
 from wallboard.poller import Poller
 from wallboard.runtime import open_runtime
 from wallboard.store import Store
+from wallboard.ui.actions_keys import layer_maker
 from wallboard.ui.app import WallboardApp
 
 
@@ -58,6 +59,8 @@ class AppOptions:
 
     account: str | None = None
     demo: bool = False
+    demo_platform: str = "ringcx"
+    """Which simulated platform the demo runs: "ringcx" or "fonouc"."""
     kiosk: bool = False
     read_only: bool = False
     theme: str | None = None
@@ -72,6 +75,7 @@ def runtime_opener(config: WallboardConfig, options: AppOptions) -> CoreOpener:
             config,
             account=options.account,
             demo=options.demo,
+            demo_platform=options.demo_platform,
             interval_s=options.interval_s,
             keep_history=options.keep_history,
         ) as runtime:
@@ -92,5 +96,8 @@ def build_app(
     config: WallboardConfig, options: AppOptions, opener: CoreOpener | None = None
 ) -> WallboardApp:
     """The wallboard app for `config` and the run flags; `opener` replaces the live runtime
-    (tests and snapshots)."""
-    return WallboardApp(config.ui, options, opener or runtime_opener(config, options))
+    (tests and snapshots). A live runtime also gets the call-action layer (issue 6)."""
+    app = WallboardApp(config.ui, options, opener or runtime_opener(config, options))
+    app.action_layer_maker = layer_maker(config, read_only=options.read_only or options.kiosk)
+    app.config = config
+    return app

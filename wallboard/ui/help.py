@@ -18,6 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from wallboard.metrics import METRICS
+from wallboard.reports_rows import FORMULAS as REPORT_FORMULAS
+from wallboard.ui.actions_marks import legend_text
 
 
 def keys_table(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> Table:
@@ -42,6 +44,16 @@ def metrics_table() -> Table:
     return table
 
 
+def report_formulas_table() -> Table:
+    """The interval reports' derived figures (`R`), from the functions that compute them."""
+    table = Table(title="Report figures (R) and their formulas", expand=True, show_edge=False)
+    table.add_column("Figure", no_wrap=True)
+    table.add_column("Formula")
+    for name, formula in REPORT_FORMULAS.items():
+        table.add_row(name, Text(formula))
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss_help", "Close help", id="help.close"),
@@ -55,7 +67,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static(keys_table(self._listed, self._keymap), id="help-keys")
+            yield Static(legend_text(), id="help-marks", markup=False)
             yield Static(metrics_table(), id="help-metrics")
+            yield Static(report_formulas_table(), id="help-report-formulas")
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
