@@ -182,7 +182,7 @@ class LeadPusher:
         done = total - len(checked)
         same_reason, same_count = None, 0
         size = max(1, self.route.batch_size)
-        for start in range(0, total, size):
+        for start in range(0, len(checked), size):  # only rows that passed the local checks
             batch = checked[start : start + size]
             try:
                 result = await self.route.push(report.campaign_id, [c for _, c in batch], options)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
 
 from wallboard.audit import AuditLog, read_records
@@ -236,3 +237,26 @@ async def test_feed_waits_out_429(
     assert report.ok and report.accepted == 1
     statuses = [r.status for r in sim.requests.entries() if r.path == "/live-feed/ringcx"]
     assert statuses == [429, 429, 200]
+
+
+@pytest.mark.parametrize("route", ["feed", "loader"])
+async def test_a_file_with_only_bad_rows_sends_nothing(
+    sim: SimServer, feed_keys: dict[str, str], tmp_path: Path, route: str
+) -> None:
+    source = _write_csv(
+        tmp_path / "bad.csv",
+        [["leadPhone", "firstName", "email"], ["555-01", "Short", ""], ["", "NoPhone", ""]],
+    )
+    audit = tmp_path / "audit.jsonl"
+    sim.requests.reset()
+    if route == "feed":
+        async with feed_pusher(sim, feed_keys["ringcx"], audit) as pusher:
+            report = await pusher.push_file(STARVED_CAMPAIGN, source, {})
+    else:
+        async with loader_pusher(sim, audit) as pusher:
+            report = await pusher.push_file(STARVED_CAMPAIGN, source, {})
+    assert (report.supplied, report.accepted, report.rejected_count) == (2, 0, 2)
+    sent = [
+        e.path for e in sim.requests.entries() if "live-feed" in e.path or "leadLoader" in e.path
+    ]
+    assert sent == []  # an empty batch is never uploaded
