@@ -25,6 +25,7 @@ from wallboard.ui.fonouc_panes import NOTE_CLASS
 from wallboard.ui.leads_open import selected_campaign
 from wallboard.ui.panes import AgentsPane, CampaignsPane, IvrPane, QueuesPane
 from wallboard.ui.reports_screen import ReportsScreen
+from wallboard.ui.tiles import tile_values
 
 SIZE = (200, 60)
 
@@ -79,6 +80,9 @@ async def test_fonouc_demo_fills_its_panes_and_says_what_it_cannot() -> None:
             assert "not provided by this platform" in str(note.render())
         for filled in (app.query_one(CampaignsPane), app.query_one(QueuesPane)):
             assert not filled.has_class("-not-provided")
+        tiles = tile_values(app.view)
+        assert tiles["active-calls"].text == tiles["containment"].text == "not provided"
+        assert tiles["agents"].text != "not provided"
 
         await pilot.press("R")
         await pilot.pause()

@@ -15,6 +15,7 @@ from textual.widgets import Digits, Static
 
 from wallboard import metrics as m
 from wallboard.store import View
+from wallboard.totals import totals
 from wallboard.ui import format as fmt
 
 
@@ -45,37 +46,44 @@ def _ratio(value: float | None, digits: int = 1) -> tuple[str, str]:
     return shown, shown
 
 
+NOT_PROVIDED = "not provided"
+
+
+def _provided(view: View, source: str) -> bool:
+    status = view.sources.get(source)
+    return status is None or status.capability == "supported"
+
+
 def tile_values(view: View) -> dict[str, TileValue]:
-    """Every tile's value from one view (pure, so it is tested without a screen)."""
-    campaigns = [ev.record for ev in view.campaigns.values()]
-    answer = sum(c.answer for c in campaigns)
-    connects = sum(c.connects for c in campaigns)
-    abandon = sum(c.abandon for c in campaigns)
-    cap = view.compliance[next(iter(view.compliance))].cap if view.compliance else None
-    human = m.human_answer_rate(answer, connects)
-    abandon_rate = m.abandon_rate(abandon, answer)
-    queues = [ev.record for ev in view.queues.values()]
-    waiting = sum(q.waiting for q in queues) if queues else view.call_summary.waiting
-    longest = max((q.longest_wait_s for q in queues), default=None)
-    agents = view.agent_summary
-    available = agents.by_state.get("AVAILABLE", 0)
-    h_digits, h_text = _ratio(human)
-    a_digits, a_text = _ratio(abandon_rate, 2)
-    c_digits, c_text = _ratio(view.ivr_summary.containment)
-    cap_note = f"cap {cap * 100:.1f}%" if cap is not None else ""
-    over = cap is not None and abandon_rate is not None and abandon_rate > cap
+    """Every tile's value from one view (pure, so it is tested without a screen). The figures
+    are `wallboard.totals`, the same `status` and `check` print; a figure whose source the
+    platform does not provide says so instead of showing 0."""
+    cap = next(iter(view.compliance.values())).cap if view.compliance else m.DEFAULT_ABANDON_CAP
+    t = totals(view, cap)
+    waiting = t.calls_waiting if view.queues else view.call_summary.waiting
+    longest = t.longest_wait_s if view.queues else None
+    h_digits, h_text = _ratio(t.human_answer_rate)
+    a_digits, a_text = _ratio(t.abandon_rate_today, 2)
+    c_digits, c_text = _ratio(t.ivr_containment)
+    over = t.abandon_rate_today is not None and t.abandon_rate_today > cap
     wait_text = fmt.duration(longest) if longest is not None else fmt.NO_DATA
-    return {
-        "active-calls": TileValue(str(view.call_summary.total), str(view.call_summary.total)),
-        "agents": TileValue(
-            f"{agents.logged_in}/{available}", f"{agents.logged_in}/{available}", "staffed/avail"
-        ),
+    staffed = f"{t.agents_staffed}/{t.agents_available}"
+    values = {
+        "active-calls": TileValue(str(t.active_calls), str(t.active_calls)),
+        "agents": TileValue(staffed, staffed, "staffed/avail"),
         "answer-rate": TileValue(h_digits, h_text),
-        "abandon-rate": TileValue(a_digits, a_text, cap_note, over),
+        "abandon-rate": TileValue(a_digits, a_text, f"cap {cap * 100:.1f}%", over),
         "containment": TileValue(c_digits, c_text),
         "waiting": TileValue(str(waiting), str(waiting)),
         "longest-wait": TileValue(wait_text if longest is not None else "-", wait_text),
     }
+    unprovided = {"active-calls": "calls", "containment": "ivr"}
+    for key, source in unprovided.items():
+        if not _provided(view, source):
+            values[key] = TileValue("-", NOT_PROVIDED)
+    if not _provided(view, "queues") and not _provided(view, "calls"):
+        values["waiting"] = values["longest-wait"] = TileValue("-", NOT_PROVIDED)
+    return values
 
 
 class Tile(Vertical):
