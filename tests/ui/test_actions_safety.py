@@ -76,6 +76,10 @@ async def test_read_only_hides_the_keys_and_sends_nothing(
         app.action_call_action("ping")  # even called directly (a palette, a script): refused
         await pilot.pause()
         assert app.actions_finished == 0
+        app.action_help()
+        await pilot.pause()
+        listed = app.screen.listed  # type: ignore[attr-defined]
+        assert listed and not [b for b in listed if (b.id or "").startswith("calls.")]
     assert control_requests(sim) == 0
     assert audit_lines(app) == []
     assert inspect(sim, uii)["sessions"] == [] and inspect(sim, uii)["active"] is True

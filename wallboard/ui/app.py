@@ -330,7 +330,10 @@ class WallboardApp(ActionsMixin, App[None]):
         open_leads(self)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.all_bindings(), self.keymap))
+        keys = self.all_bindings()
+        if not self.actions_allowed:  # read-only: the help does not offer what the keys refuse
+            keys = [b for b in keys if not (b.id or "").startswith("calls.")]
+        self.push_screen(HelpScreen(keys, self.keymap))
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

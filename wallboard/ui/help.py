@@ -61,12 +61,12 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: list[Binding], keymap: Mapping[str, str]) -> None:
         super().__init__()
-        self._listed = bindings
+        self.listed = bindings
         self._keymap = keymap
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Static(keys_table(self._listed, self._keymap), id="help-keys")
+            yield Static(keys_table(self.listed, self._keymap), id="help-keys")
             yield Static(legend_text(), id="help-marks", markup=False)
             yield Static(metrics_table(), id="help-metrics")
             yield Static(report_formulas_table(), id="help-report-formulas")
