@@ -25,7 +25,12 @@ from textual.widgets import DataTable, Footer, Input
 from wallboard.config import UiConfig, WallboardConfig
 from wallboard.store import View
 from wallboard.ui import status as st
-from wallboard.ui.actions_bindings import AUDIT_ACTION, AUDIT_BINDING, CALL_ACTION
+from wallboard.ui.actions_bindings import (
+    AUDIT_ACTION,
+    AUDIT_BINDING,
+    CALL_ACTION,
+    CALL_ACTION_BINDINGS,
+)
 from wallboard.ui.actions_keys import ActionsMixin, CallActionsProvider
 from wallboard.ui.calls import CallsPane, CallsTable
 from wallboard.ui.fonouc_panes import mark_unprovided
@@ -332,7 +337,7 @@ class WallboardApp(ActionsMixin, App[None]):
     def action_help(self) -> None:
         keys = self.all_bindings()
         if not self.actions_allowed:  # read-only: the help does not offer what the keys refuse
-            keys = [b for b in keys if not (b.id or "").startswith("calls.")]
+            keys = [b for b in keys if b not in CALL_ACTION_BINDINGS]
         self.push_screen(HelpScreen(keys, self.keymap))
 
     def action_filter(self) -> None:
