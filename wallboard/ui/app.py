@@ -242,8 +242,13 @@ class WallboardApp(ActionsMixin, App[None]):
                 self._core_ready(core)
                 if core.poller is not None:
                     self.run_worker(core.poller.run(), name="poller", exit_on_error=False)
-                async for view in core.store.subscribe():
-                    self.post_message(ViewArrived(view))
+                try:
+                    async for view in core.store.subscribe():
+                        self.post_message(ViewArrived(view))
+                finally:  # the reports cache shares the history file: closed with the core
+                    if self.reports_access is not None:
+                        self.reports_access.close()
+                        self.reports_access = None
         except Exception as error:  # a core that cannot open: say why, leave cleanly
             self.exit(return_code=1, message=f"wallboard: {error}")
 
