@@ -26,7 +26,7 @@ def keys_table(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> Table:
     table = Table(title="Keys", expand=True, show_edge=False)
     table.add_column("Key", no_wrap=True)
     table.add_column("Does")
-    table.add_column("Binding id (remap in [ui] keys)", style="dim")
+    table.add_column(Text("Binding id (remap in [ui] keys)"), style="dim")
     for binding in bindings:
         key = keymap.get(binding.id or "", binding.key)
         table.add_row(key, binding.description or binding.action, binding.id or "")
