@@ -1,0 +1,67 @@
+"""Measure 1: CPU time from a View arriving to the screen fully updated (headless, 200x60).
+
+The views are derived by the real `Store` before the clock starts (that is the poller's thread's
+work, not the screen's). The clock (`time.process_time`, so other processes on the machine do
+not count) starts when the view is posted to the app and stops when the app has applied it and
+the compositor has rendered the refreshed screen. The first two views (the initial fill) are
+not timed: a poll on a wall is an update, not a first paint.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual.pilot import Pilot
+
+from benchmarks.baseline_app import BaselineApp, Show
+from benchmarks.data import Center, Size
+from wallboard.config import WallboardConfig
+from wallboard.store import Store, View
+from wallboard.ui.app import ViewArrived
+from wallboard.ui.factory import AppOptions, FixedCore, build_app, fixed_opener
+
+SCREEN = (200, 60)
+WARMUP = 2
+
+
+def views(size: Size, count: int) -> list[View]:
+    center = Center(size)
+    store = Store()
+    return [store.publish(center.step()) for _ in range(count)]
+
+
+async def _until_applied(pilot: Pilot[None], app: Any, count: int) -> None:
+    while app.views_applied < count:
+        await pilot.pause()
+    await pilot.pause()  # the refresh the apply scheduled: layout, compositor, render
+
+
+async def _time_app(app: Any, message: type[Any], stream: list[View]) -> list[float]:
+    times: list[float] = []
+    async with app.run_test(size=SCREEN) as pilot:
+        await pilot.pause()
+        for index, view in enumerate(stream):
+            started = time.process_time()
+            app.post_message(message(view))
+            await _until_applied(pilot, app, index + 1)
+            if index >= WARMUP:
+                times.append(time.process_time() - started)
+    return times
+
+
+def wallboard_app_on(store: Store) -> Any:
+    """The wallboard as the CLI builds it, reading `store` instead of a live runtime."""
+    return build_app(WallboardConfig(), AppOptions(), fixed_opener(FixedCore(store)))
+
+
+def wallboard_app() -> Any:
+    return wallboard_app_on(Store())  # stays empty: the measure posts views to the app itself
+
+
+async def measure(size: Size, runs: int) -> tuple[list[float], list[float]]:
+    """(wallboard seconds per poll, baseline seconds per poll) for `runs` polls each."""
+    stream = views(size, WARMUP + runs)
+    ours = await _time_app(wallboard_app(), ViewArrived, stream)
+    base = await _time_app(BaselineApp(), Show, stream)
+    return ours, base
