@@ -73,6 +73,10 @@ def handle_run(args: argparse.Namespace) -> int:
         read_only=args.read_only,
         theme=args.theme,
     )
+    from wallboard.logsetup import log_to_file
+
+    data_dir = config.resolved_data_dir()
+    log_to_file(data_dir / "demo" if options.demo else data_dir)
     app = build_app(config, options)
     app.run(mouse=config.ui.mouse and not args.kiosk)
     return app.return_code or 0
