@@ -16,7 +16,7 @@ from wallboard.store import Store
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.calls import CallsPane
 from wallboard.ui.factory import AppOptions, FixedCore, build_app, fixed_opener
-from wallboard.ui.panes import CampaignsPane
+from wallboard.ui.panes import AgentsPane, CampaignsPane
 from wallboard.ui.tiles import tile_values
 
 
@@ -122,3 +122,30 @@ async def test_read_only_and_keymap_and_theme_fallback() -> None:
         await pilot.press("z")
         assert app.paused
         assert "READ-ONLY" in str(app.query_one("#status").render())
+
+
+async def test_the_agents_pane_rebuilds_only_agents_that_changed() -> None:
+    base = snapshot(0)
+    agents = base.agents.records
+    store = Store()
+    store.publish(base)
+    app = app_on(store)
+
+    def next_poll(step: int, records: tuple[Any, ...]) -> Any:
+        later = snapshot(step)
+        return replace(later, agents=replace(later.agents, records=records))
+
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        pane = app.query_one(AgentsPane)
+        before = dict(pane.table_rows)
+        busier = replace(agents[0], calls_handled=agents[0].calls_handled + 1)
+        store.publish(next_poll(1, (busier, *agents[1:])))
+        await applied(pilot, app, 2)
+        after = dict(pane.table_rows)
+        first, others = agents[0].id, [a.id for a in agents[1:]]
+        assert after[first] is not before[first] and "▲" in str(after[first][5])
+        assert all(after[k] is before[k] for k in others)  # untouched rows are reused as they are
+        store.publish(next_poll(2, (busier, *agents[1:])))
+        await applied(pilot, app, 3)
+        assert "▲" not in str(dict(pane.table_rows)[first][5])  # last poll's mark is gone

@@ -7,8 +7,8 @@ row; the keyed cell diffing, sorting, filtering and staleness live in `table_pan
 from __future__ import annotations
 
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
-from wallboard import metrics as m
 from wallboard.store import View
 from wallboard.ui import format as fmt
 from wallboard.ui.table_pane import (
@@ -188,12 +188,17 @@ def _state_rank(state: str) -> tuple[int, str]:
 
 
 class AgentsPane(TablePane):
+    """Agents by state. Incremental (thousands of rows): a row depends on the record and the
+    delta only, so "Since" shows when the state began (the clock time, in the account's zone)
+    rather than a duration that would change every row on every poll."""
+
     SOURCE = "agents"
     TITLE = "Agents by state"
+    INCREMENTAL = True
     COLUMNS = (
         Column("name", "Agent", 22),
         Column("state", "State", 10),
-        Column("time", "In state", 8),
+        Column("time", "Since", 8),
         Column("group", "Group", 14),
         Column("call", "Call", 26),
         Column("handled", "Handled"),
@@ -206,17 +211,25 @@ class AgentsPane(TablePane):
         self.sort_column = 1  # by state: the pane is "agents by state"
 
     def rows(self, view: View) -> Iterable[tuple[str, str, Row]]:
-        now = view.taken_at
-        for key, ev in view.agents.items():
-            a = ev.record
-            in_state = m.time_in_state(a.state_since, now)
+        return self.rows_of(view, set(view.agents))
+
+    def rows_of(self, view: View, keys: set[str]) -> Iterable[tuple[str, str, Row]]:
+        zone = ZoneInfo(view.snapshot.timezone)
+        for key, entity in view.agents.items():
+            if key not in keys:
+                continue
+            a = entity.record
+            since = a.state_since
             flags = " ".join(
                 f for f, on in (("disp", a.pending_disposition), ("hold", a.on_hold)) if on
             )
             row: Row = (
                 cell(a.name, a.name.lower()),
                 cell(a.state, _state_rank(a.state), _state_style(a.state)),
-                cell(fmt.duration(in_state), in_state),
+                cell(
+                    since.astimezone(zone).strftime("%H:%M:%S") if since else fmt.NO_DATA,
+                    since.timestamp() if since else None,
+                ),
                 cell(a.group or "", a.group or None),
                 cell(a.call_uii or "", a.call_uii),
                 delta_cell(view, "agents", key, "calls_handled", a.calls_handled),

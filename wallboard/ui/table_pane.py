@@ -6,6 +6,11 @@ entity id, columns by a fixed key, so `update_cell` touches exactly what moved.
 
 Sorting: every cell is a `SortableText` carrying the raw value it shows, so sorting orders by
 numbers (and puts "no data" last), never by the text.
+
+Incremental panes (`INCREMENTAL = True`, the agents pane at thousands of rows) rebuild only the
+rows of entities the store's delta says changed, plus the rows that carried an up/down mark last
+poll (the mark must go); every other row is reused as it is, so a poll costs what changed, not
+what is shown. Their rows may depend on the record and the delta only, never on the clock.
 """
 
 from __future__ import annotations
@@ -55,11 +60,15 @@ class TablePane(Vertical):
     SOURCE: ClassVar[str] = ""
     TITLE: ClassVar[str] = ""
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    INCREMENTAL: ClassVar[bool] = False
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
         self.border_title = self.TITLE
         self._rows: dict[str, Row] = {}
+        self._built: dict[str, tuple[str, Row]] = {}
+        """Every entity's (search text, row), shown or filtered out (incremental panes)."""
+        self._marked: set[str] = set()
         self.sort_column: int | None = None
         self.sort_reverse = False
 
@@ -79,6 +88,10 @@ class TablePane(Vertical):
         """(key, searchable text, cells) per entity."""
         raise NotImplementedError
 
+    def rows_of(self, view: View, keys: set[str]) -> Iterable[tuple[str, str, Row]]:
+        """`rows` for some entities only (incremental panes override it)."""
+        return (r for r in self.rows(view) if r[0] in keys)
+
     def summary(self, view: View) -> str:
         """Extra words for the pane's border title."""
         return ""
@@ -88,13 +101,16 @@ class TablePane(Vertical):
     def apply(self, view: View, needle: str) -> None:
         """Bring the table to `view`: add, remove and update cells by key; then re-sort."""
         table = self.table
-        wanted = {key: row for key, text, row in self.rows(view) if not needle or needle in text}
+        built = self._build(view)
+        wanted = {key: row for key, (text, row) in built.items() if not needle or needle in text}
         for key in [k for k in self._rows if k not in wanted]:
             table.remove_row(key)
             del self._rows[key]
         columns = [c.key for c in self.COLUMNS]
         for key, row in wanted.items():
             old = self._rows.get(key)
+            if old is row:
+                continue  # an incremental pane reused it: nothing moved
             if old is None:
                 table.add_row(*row, key=key)
             else:
@@ -104,6 +120,24 @@ class TablePane(Vertical):
             self._rows[key] = row
         self._sort()
         self._show_status(view.sources.get(self.SOURCE), view)
+
+    def _build(self, view: View) -> dict[str, tuple[str, Row]]:
+        """Every entity's (search text, row): all rebuilt, or for an incremental pane only
+        those that changed or lose a mark."""
+        if not self.INCREMENTAL:
+            return {key: (text, row) for key, text, row in self.rows(view)}
+        entities: dict[str, Any] = getattr(view, self.SOURCE)
+        delta = view.delta
+        moved = set(delta.changed.get(self.SOURCE, {}))
+        touched = set(delta.updated.get(self.SOURCE, ())) | moved | self._marked
+        stale = {k for k in touched if k in entities} | {
+            k for k in entities if k not in self._built
+        }
+        built = {k: v for k, v in self._built.items() if k in entities}
+        for key, text, row in self.rows_of(view, stale):
+            built[key] = (text, row)
+        self._built, self._marked = built, moved
+        return built
 
     def _show_status(self, status: SourceStatus | None, view: View) -> None:
         extra = self.summary(view)
@@ -175,6 +209,11 @@ class TablePane(Vertical):
         table.move_cursor(row=table.get_row_index(key))
         table.focus()
         return True
+
+    @property
+    def table_rows(self) -> dict[str, Row]:
+        """The rows shown, by key (the cells as built; tests check what was rebuilt)."""
+        return dict(self._rows)
 
     @property
     def row_keys(self) -> list[str]:
