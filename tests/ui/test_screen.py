@@ -124,7 +124,7 @@ async def test_read_only_and_keymap_and_theme_fallback() -> None:
         assert "READ-ONLY" in str(app.query_one("#status").render())
 
 
-async def test_the_agents_pane_rebuilds_only_agents_that_changed() -> None:
+async def test_a_changed_count_repaints_that_cell_and_its_mark_goes_next_poll() -> None:
     base = snapshot(0)
     agents = base.agents.records
     store = Store()
@@ -137,15 +137,46 @@ async def test_the_agents_pane_rebuilds_only_agents_that_changed() -> None:
 
     async with app.run_test(size=(200, 60)) as pilot:
         await applied(pilot, app, 1)
-        pane = app.query_one(AgentsPane)
-        before = dict(pane.table_rows)
+        await pilot.pause()
+        table = app.query_one(AgentsPane).table
+        first = agents[0].id
+        assert first in table.visible_rows
+        cells, lines = table.cells_repainted, table.lines_repainted
         busier = replace(agents[0], calls_handled=agents[0].calls_handled + 1)
         store.publish(next_poll(1, (busier, *agents[1:])))
         await applied(pilot, app, 2)
-        after = dict(pane.table_rows)
-        first, others = agents[0].id, [a.id for a in agents[1:]]
-        assert after[first] is not before[first] and "▲" in str(after[first][5])
-        assert all(after[k] is before[k] for k in others)  # untouched rows are reused as they are
+        handled = [c.key for c in AgentsPane.COLUMNS].index("calls_handled")
+        row = table.visible_rows[first]
+        assert row[handled].mark == 1 and row[handled].text == f"{busier.calls_handled:,}"
+        assert (table.cells_repainted, table.lines_repainted) == (cells + 1, lines)
         store.publish(next_poll(2, (busier, *agents[1:])))
         await applied(pilot, app, 3)
-        assert "▲" not in str(dict(pane.table_rows)[first][5])  # last poll's mark is gone
+        assert table.visible_rows[first][handled].mark == 0  # last poll's mark is gone
+        assert (table.cells_repainted, table.lines_repainted) == (cells + 2, lines)
+
+
+async def test_thousands_of_agents_build_only_the_rows_on_screen() -> None:
+    base = snapshot(0)
+    model = base.agents.records[0]
+    many = tuple(
+        replace(model, id=f"A{n:05d}", name=f"Agent {n:05d}", username=f"agent{n}")
+        for n in range(5_000)
+    )
+    store = Store()
+    store.publish(replace(base, agents=replace(base.agents, records=many)))
+    app = app_on(store)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        await pilot.pause()
+        pane = app.query_one(AgentsPane)
+        table = pane.table
+        assert table.row_count == 5_000
+        assert pane.row_keys[:3] == ["A00000", "A00001", "A00002"]  # by name
+        on_screen = table.scrollable_content_region.height
+        assert 0 < table.rows_built <= 2 * on_screen  # built on demand, never all 5,000
+        built = table.rows_built
+        pane.select("A04000")  # the palette's jump: the row is built when it comes on screen
+        await pilot.pause()
+        assert table.cursor_row == 4_000
+        assert "A04000" in table.visible_rows
+        assert table.rows_built - built <= 2 * on_screen

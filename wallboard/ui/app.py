@@ -20,11 +20,12 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import Footer, Input
 
 from wallboard.config import UiConfig, WallboardConfig
 from wallboard.store import View
 from wallboard.ui import status as st
+from wallboard.ui import terminal_output
 from wallboard.ui.actions_bindings import (
     AUDIT_ACTION,
     AUDIT_BINDING,
@@ -35,6 +36,7 @@ from wallboard.ui.actions_keys import ActionsMixin, CallActionsProvider
 from wallboard.ui.calls import CallsPane, CallsTable
 from wallboard.ui.fonouc_panes import mark_unprovided
 from wallboard.ui.help import HelpScreen
+from wallboard.ui.keyed_table import KeyedTable
 from wallboard.ui.palette import JumpProvider
 from wallboard.ui.panes import AgentsPane, CampaignsPane, IvrPane, QueuesPane
 from wallboard.ui.reports_access import ReportsAccess
@@ -68,7 +70,7 @@ class ViewArrived(Message):
 class WallboardApp(ActionsMixin, App[None]):
     CSS_PATH = "wallboard.tcss"
     TITLE = "wallboard"
-    AUTO_FOCUS = "#campaigns DataTable"
+    AUTO_FOCUS = "#campaigns KeyedTable"
     COMMANDS = App.COMMANDS | {JumpProvider, CallActionsProvider, ReportsCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "leave", "Quit", id="wallboard.quit"),
@@ -132,6 +134,7 @@ class WallboardApp(ActionsMixin, App[None]):
 
     def __init__(self, ui: UiConfig, options: AppOptions, opener: CoreOpener) -> None:
         super().__init__()
+        terminal_output.install()
         self.ui_config = ui
         self.options = options
         self.kiosk = options.kiosk
@@ -179,7 +182,7 @@ class WallboardApp(ActionsMixin, App[None]):
         self._apply_keymap()
         self.set_class(self.kiosk, "-kiosk")
         if self.kiosk:
-            for table in self.query(DataTable):
+            for table in self.query(KeyedTable):
                 table.can_focus = False
                 table.show_cursor = False
             calls = self.query_one(CallsTable)
@@ -273,7 +276,7 @@ class WallboardApp(ActionsMixin, App[None]):
             self.query_one(HeaderTiles).apply(view)
             for pane in self._panes():
                 pane.apply(view, self.needle)
-            self.query_one(st.AlertsStrip).update(st.alerts_text(view))
+            self.query_one(st.AlertsStrip).show(st.alerts_text(view))
             banner = self.query_one(st.Banner)
             lost = st.connection_lost(view)
             banner.set_class(lost, "-shown")
@@ -286,9 +289,9 @@ class WallboardApp(ActionsMixin, App[None]):
     def _update_status(self) -> None:
         line = self.query_one(st.StatusLine)
         if self.view is None:
-            line.update(f" {self.label} · waiting for the first poll…")
+            line.show(f" {self.label} · waiting for the first poll…")
             return
-        line.update(
+        line.show(
             st.status_text(
                 self.view, label=self.label, read_only=self.read_only, paused=self.paused
             )

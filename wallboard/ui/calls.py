@@ -32,20 +32,31 @@ from wallboard.domain import ActiveCall
 from wallboard.store import SourceStatus, View
 from wallboard.ui import format as fmt
 from wallboard.ui.actions_bindings import CALL_ACTION_BINDINGS
+from wallboard.ui.borders import set_border
+from wallboard.ui.keyed_table import set_virtual_size
 
-#: (key, label, width) of each column, in display order.
+#: (key, label, width) of each column, in display order. The row fits the half-width pane at
+#: 200 columns (96 inside its border and scroll bar): no column hides off to the right.
 CALL_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("mark", "", 6),
-    ("uii", "UII", 26),
-    ("ani", "ANI", 13),
-    ("dnis", "DNIS", 13),
-    ("agent", "Agent", 18),
-    ("destination", "Destination", 18),
-    ("state", "State", 10),
-    ("time", "Time", 9),
-    ("product", "Via", 10),
+    ("mark", "", 5),
+    ("uii", "UII", 11),
+    ("ani", "ANI", 12),
+    ("dnis", "DNIS", 12),
+    ("agent", "Agent", 12),
+    ("destination", "Destination", 12),
+    ("state", "State", 9),
+    ("time", "Time", 8),
+    ("product", "Via", 6),
 )
 ROW_WIDTH = sum(width + 1 for _, _, width in CALL_COLUMNS)
+UII_TAIL = CALL_COLUMNS[1][2] - 1
+"""A uii is 30 digits and starts with its creation time and node, the same on every row; the
+pane shows its last digits (the sequence that tells calls apart) after an ellipsis."""
+PRODUCT_SHORT = {"OUTBOUND": "OUT", "VISUAL_IVR": "IVR", "INBOUND": "IN"}
+
+
+def short_uii(uii: str) -> str:
+    return uii if len(uii) <= UII_TAIL + 1 else "…" + uii[-UII_TAIL:]
 
 
 def call_time(call: ActiveCall, now: datetime) -> tuple[str, float | None]:
@@ -108,6 +119,8 @@ class CallsTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         self.show_cursor = True
         self._cache: dict[tuple[str, bool], Strip] = {}
+        self._painted: dict[int, list[Segment]] = {}
+        """Line index -> what was last painted there (what a poll compares against)."""
         self.renders = 0
         """Rows turned into segments since start (tests prove the virtualization with it)."""
         self.console_marks: Mapping[str, str] = {}
@@ -136,12 +149,34 @@ class CallsTable(ScrollView, can_focus=True):
             value = _sort_value(self.sort_column, self._now)
             every.sort(key=lambda uii: value(self._record(uii)), reverse=self.sort_reverse)
         self._order = every
-        self._cache.clear()
-        self.virtual_size = Size(ROW_WIDTH, len(every))
+        set_virtual_size(self, Size(ROW_WIDTH, len(every)))
+        cursor = self.cursor
         if keep is not None and keep in self._calls:
-            self.cursor = self._order.index(keep) if keep in self._order else 0
-        self.cursor = min(self.cursor, max(0, len(self._order) - 1))
-        self.refresh()
+            cursor = self._order.index(keep) if keep in self._order else 0
+        cursor = min(cursor, max(0, len(self._order) - 1))
+        if cursor != self.cursor:
+            self.cursor = cursor  # repaints the lines it leaves and reaches
+        self._repaint_changes()
+
+    def _repaint_changes(self) -> None:
+        """Rebuild the visible lines and repaint those that differ from the last paint. A poll
+        where a few calls moved sends those lines, not the pane (a wall TV over SSH)."""
+        before, self._painted = self._painted, {}
+        cache: dict[tuple[str, bool], Strip] = {}
+        first = self.scroll_offset.y
+        height = self.scrollable_content_region.height
+        for index in range(first, min(first + height, len(self._order))):
+            uii = self._order[index]
+            selected = self.show_cursor and index == self.cursor and self.has_focus
+            segments = self._segments(uii, selected)
+            cache[uii, selected] = Strip(segments)
+            self._painted[index] = segments
+            if before.pop(index, None) != segments:
+                self.refresh_line(index)
+        for index in before:
+            if first <= index < first + height:
+                self.refresh_line(index)  # past the end now: blank
+        self._cache = cache
 
     def _record(self, uii: str) -> ActiveCall:
         call = self._calls.get(uii)
@@ -183,8 +218,9 @@ class CallsTable(ScrollView, can_focus=True):
         key = (uii, selected)
         strip = self._cache.get(key)
         if strip is None:
-            strip = Strip(self._segments(uii, selected))
-            self._cache[key] = strip
+            segments = self._segments(uii, selected)
+            strip = self._cache[key] = Strip(segments)
+            self._painted[index] = segments
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def _segments(self, uii: str, selected: bool) -> list[Segment]:
@@ -196,14 +232,14 @@ class CallsTable(ScrollView, can_focus=True):
         shown, _ = call_time(call, self._now)
         values = {
             "mark": mark,
-            "uii": call.uii,
+            "uii": short_uii(call.uii),
             "ani": call.ani or "",
             "dnis": call.dnis or "",
             "agent": call.agent or "(waiting)",
             "destination": call.destination or "",
             "state": call.state,
             "time": shown,
-            "product": call.product or "",
+            "product": PRODUCT_SHORT.get(call.product or "", call.product or ""),
         }
         text = " ".join(values[key][:width].ljust(width) for key, _, width in CALL_COLUMNS)
         style = self.rich_style
@@ -220,6 +256,10 @@ class CallsTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._painted = {}  # every line shows another call now
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._cache.clear()
@@ -285,21 +325,26 @@ class CallsPane(Vertical):
         extra = f"({summary.total}, {summary.waiting} waiting)"
         if summary.truncated:
             extra += " listing truncated"
-        self.border_title = f"{self.TITLE}  {extra}"
-        self._show_status(view.sources.get(self.SOURCE), len(table.order))
+        set_border(self, title=f"{self.TITLE}  {extra}")
+        self._show_status(view.sources.get(self.SOURCE), len(table.order) if needle else None)
 
-    def _show_status(self, status: SourceStatus | None, shown: int) -> None:
+    def _show_status(self, status: SourceStatus | None, shown: int | None) -> None:
+        """The data's age; how many calls the filter left, when one is set (unfiltered, the
+        title already counts them, and a count that moves every poll would resend the line)."""
         if status is None:
             return
         self.set_class(status.stale, "-stale")
         if not status.polling:
-            self.border_subtitle = "paused (not polled)"
+            subtitle = "paused (not polled)"
         elif status.stale:
-            self.border_subtitle = f"STALE · data {fmt.age(status.age_s)} old"
+            subtitle = f"STALE · data {fmt.age(status.age_s)} old"
         elif status.error:
-            self.border_subtitle = f"last poll failed · data {fmt.age(status.age_s)} old"
+            subtitle = f"last poll failed · data {fmt.age(status.age_s)} old"
         else:
-            self.border_subtitle = f"{shown} shown · {fmt.age(status.age_s)} old"
+            subtitle = f"{fmt.age(status.age_s)} old"
+            if shown is not None:
+                subtitle = f"{shown} shown · {subtitle}"
+        set_border(self, subtitle=subtitle)
 
     def cycle_sort(self, needle: str) -> str:
         table = self.table

@@ -25,10 +25,7 @@ if TYPE_CHECKING:
 
 def selected_campaign(app: WallboardApp) -> str | None:
     """The campaign id under the campaign pane's cursor."""
-    table = app.query_one(CampaignsPane).table
-    if not table.row_count:
-        return None
-    return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+    return app.query_one(CampaignsPane).table.selected_key
 
 
 def heading(app: WallboardApp, campaign_id: str) -> str:

@@ -1,25 +1,36 @@
 """The campaign pacing, IVR containment, inbound queue and agent panes: columns and rows.
 
-Each pane is a `TablePane` that says which View entities it shows and how one entity becomes a
-row; the keyed cell diffing, sorting, filtering and staleness live in `table_pane`.
+Each pane is a `TablePane` that says which View entities it shows, how one entity becomes a row,
+what it is found by and what each column sorts by; ordering, staleness and the keyed table's
+repaint-what-changed live in `table_pane` and `keyed_table`.
+
+Why these widths: at 200x60 the campaign pane spans the screen and the others take half of it
+(96 columns inside the border and scrollbar), and every column must fit there, so a wall never
+shows a horizontal scrollbar or hides a column off to the right.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from wallboard.domain import Agent
 from wallboard.store import View
 from wallboard.ui import format as fmt
-from wallboard.ui.table_pane import (
-    Column,
-    Row,
-    SortableText,
-    TablePane,
-    cell,
-    delta_cell,
-    search_text,
-)
+from wallboard.ui.calls import short_uii
+from wallboard.ui.keyed_table import Cell, Column, Row
+from wallboard.ui.table_pane import TablePane, cell, delta_cell, search_text
+
+
+def _count(key: str, label: str, width: int = 7) -> Column:
+    """A count with its up/down mark, right-aligned."""
+    return Column(key, label, width, right=True, marks=True)
+
+
+def _figure(key: str, label: str, width: int = 7) -> Column:
+    """A derived figure (rate, time), right-aligned, no mark."""
+    return Column(key, label, width, right=True)
 
 
 class CampaignsPane(TablePane):
@@ -27,100 +38,125 @@ class CampaignsPane(TablePane):
     TITLE = "Campaign pacing"
     COLUMNS = (
         Column("name", "Campaign", 22),
-        Column("active", "Active"),
-        Column("ready", "Ready"),
-        Column("pending", "Pend"),
-        Column("staffed", "Staff"),
-        Column("available", "Avail"),
-        Column("dials", "Dials/m", 8),
-        Column("connects", "Conn"),
-        Column("noanswer", "NoAns"),
-        Column("busy", "Busy"),
-        Column("machine", "AMD"),
-        Column("answer_rate", "Human%"),
-        Column("amd_rate", "AMD%"),
-        Column("abandon", "Aband%", 8),
-        Column("abandon_30d", "30d%"),
+        _count("active", "Active", 8),
+        _count("ready", "Ready", 8),
+        _count("pending", "Pend", 8),
+        _count("staffed", "Staff", 8),
+        _count("available", "Avail", 8),
+        _figure("dials", "Dials/m", 8),
+        _count("connects", "Conn", 8),
+        _count("noanswer", "NoAns", 8),
+        _count("busy", "Busy", 8),
+        _count("machine", "AMD", 8),
+        _figure("answer_rate", "Human%"),
+        _figure("amd_rate", "AMD%"),
+        _figure("abandon", "Aband%"),
+        _figure("abandon_30d", "30d%"),
         Column("starved", "Starved", 13),
         Column("trend", "Dials trend", 12),
     )
+    #: Counts in column order, by the record field and the name the delta knows them by.
+    COUNTS = ("active", "ready", "pending", "staffed", "available")
+    OUTCOMES = ("connects", "noanswer", "busy", "machine")
+    #: Columns showing a derived metric, by the metric's name.
+    METRICS: ClassVar[dict[str, str]] = {
+        "dials": "dials_per_min",
+        "answer_rate": "human_answer_rate",
+        "amd_rate": "amd_rate",
+        "abandon": "abandon_rate_today",
+        "abandon_30d": "abandon_rate_30d",
+    }
 
-    def rows(self, view: View) -> Iterable[tuple[str, str, Row]]:
-        cap = view.compliance
-        for key, ev in view.campaigns.items():
-            c, mv = ev.record, ev.metrics
+    def row(self, view: View, key: str) -> Row:
+        ev = view.campaigns[key]
+        c, mv = ev.record, ev.metrics
 
-            def d(name: str, value: int, key: str = key) -> SortableText:
-                return delta_cell(view, "campaigns", key, name, value)
+        def d(name: str) -> Cell:
+            return delta_cell(view, "campaigns", key, name, getattr(c, name))
 
-            abandon = mv.get("abandon_rate_today")
-            compliance = cap.get(key)
-            over = compliance is not None and abandon is not None and abandon > compliance.cap
-            starved = ""
-            if mv.get("agent_starved_s"):
-                starved = f"agents {fmt.duration(mv['agent_starved_s'])}"
-            elif mv.get("lead_starved_s"):
-                starved = f"leads {fmt.duration(mv['lead_starved_s'])}"
-            trend = view.trend("campaigns", key, "dials_per_min")
-            row: Row = (
-                cell(c.name, c.name.lower()),
-                d("active", c.active),
-                d("ready", c.ready),
-                d("pending", c.pending),
-                d("staffed", c.staffed),
-                d("available", c.available),
-                cell(fmt.num(mv.get("dials_per_min"), 1), mv.get("dials_per_min")),
-                d("connects", c.connects),
-                d("noanswer", c.noanswer),
-                d("busy", c.busy),
-                d("machine", c.machine),
-                cell(fmt.pct(mv.get("human_answer_rate")), mv.get("human_answer_rate")),
-                cell(fmt.pct(mv.get("amd_rate")), mv.get("amd_rate")),
-                cell(fmt.pct(abandon, 2), abandon, "bold red" if over else ""),
-                cell(fmt.pct(mv.get("abandon_rate_30d"), 2), mv.get("abandon_rate_30d")),
-                cell(starved, starved or None, "bold yellow" if starved else ""),
-                cell(fmt.sparkline(trend), None),
-            )
-            yield key, search_text(c.name, c.id, c.group), row
+        abandon = mv.get("abandon_rate_today")
+        compliance = view.compliance.get(key)
+        over = compliance is not None and abandon is not None and abandon > compliance.cap
+        starved = _starved(mv)
+        return (
+            cell(c.name),
+            *(d(name) for name in self.COUNTS),
+            cell(fmt.num(mv.get("dials_per_min"), 1)),
+            *(d(name) for name in self.OUTCOMES),
+            cell(fmt.pct(mv.get("human_answer_rate"))),
+            cell(fmt.pct(mv.get("amd_rate"))),
+            cell(fmt.pct(abandon, 2), "bold red" if over else ""),
+            cell(fmt.pct(mv.get("abandon_rate_30d"), 2)),
+            cell(starved, "bold yellow" if starved else ""),
+            cell(fmt.sparkline(view.trend("campaigns", key, "dials_per_min"))),
+        )
+
+    def sort_value(self, view: View, key: str, column: int) -> Any:
+        ev = view.campaigns[key]
+        c, mv = ev.record, ev.metrics
+        name = self.COLUMNS[column].key
+        if name == "name":
+            return c.name.lower()
+        if name == "starved":
+            return mv.get("agent_starved_s") or mv.get("lead_starved_s") or None
+        if name in self.METRICS:
+            return mv.get(self.METRICS[name])
+        return None if name == "trend" else getattr(c, name)
+
+    def search_text(self, view: View, key: str) -> str:
+        c = view.campaigns[key].record
+        return search_text(c.name, c.id, c.group)
 
     def summary(self, view: View) -> str:
         return f"({len(view.campaigns)})"
+
+
+def _starved(mv: Mapping[str, float | None]) -> str:
+    if mv.get("agent_starved_s"):
+        return f"agents {fmt.duration(mv['agent_starved_s'])}"
+    if mv.get("lead_starved_s"):
+        return f"leads {fmt.duration(mv['lead_starved_s'])}"
+    return ""
 
 
 class IvrPane(TablePane):
     SOURCE = "ivr"
     TITLE = "IVR containment"
     COLUMNS = (
-        Column("name", "Application", 22),
-        Column("active", "Active"),
-        Column("presented", "Presented", 9),
-        Column("connected", "Connected", 9),
-        Column("to_queue", "→Queue"),
-        Column("to_cloud", "→Cloud"),
-        Column("to_trac", "→TRAC"),
-        Column("containment", "Contained", 9),
+        Column("name", "Application", 18),
+        _count("active", "Active"),
+        _count("presented", "Presented", 9),
+        _count("connected", "Conn"),
+        _count("transfer_queue", "→Queue"),
+        _count("transfer_cloud", "→Cloud"),
+        _count("transfer_trac", "→TRAC"),
+        _figure("containment", "Contained", 9),
         Column("trend", "Trend", 12),
     )
 
-    def rows(self, view: View) -> Iterable[tuple[str, str, Row]]:
-        for key, ev in view.ivr.items():
-            r, contained = ev.record, ev.metrics.get("containment")
+    def row(self, view: View, key: str) -> Row:
+        ev = view.ivr[key]
+        r = ev.record
+        counts = (c.key for c in self.COLUMNS[1:7])
+        return (
+            cell(r.name),
+            *(delta_cell(view, "ivr", key, name, getattr(r, name)) for name in counts),
+            cell(fmt.pct(ev.metrics.get("containment"))),
+            cell(fmt.sparkline(view.trend("ivr", key, "containment"))),
+        )
 
-            def d(name: str, value: int, key: str = key) -> SortableText:
-                return delta_cell(view, "ivr", key, name, value)
+    def sort_value(self, view: View, key: str, column: int) -> Any:
+        ev = view.ivr[key]
+        name = self.COLUMNS[column].key
+        if name == "name":
+            return ev.record.name.lower()
+        if name == "containment":
+            return ev.metrics.get("containment")
+        return None if name == "trend" else getattr(ev.record, name)
 
-            row: Row = (
-                cell(r.name, r.name.lower()),
-                d("active", r.active),
-                d("presented", r.presented),
-                d("connected", r.connected),
-                d("transfer_queue", r.transfer_queue),
-                d("transfer_cloud", r.transfer_cloud),
-                d("transfer_trac", r.transfer_trac),
-                cell(fmt.pct(contained), contained),
-                cell(fmt.sparkline(view.trend("ivr", key, "containment")), None),
-            )
-            yield key, search_text(r.name, r.id, r.group), row
+    def search_text(self, view: View, key: str) -> str:
+        r = view.ivr[key].record
+        return search_text(r.name, r.id, r.group)
 
     def summary(self, view: View) -> str:
         return f"(contained {fmt.pct(view.ivr_summary.containment)})"
@@ -130,50 +166,55 @@ class QueuesPane(TablePane):
     SOURCE = "queues"
     TITLE = "Inbound queues"
     COLUMNS = (
-        Column("name", "Queue", 22),
-        Column("waiting", "Waiting"),
-        Column("longest", "Longest", 8),
-        Column("active", "Active"),
-        Column("staffed", "Staff"),
-        Column("available", "Avail"),
-        Column("presented", "Offered"),
-        Column("accepted", "Accepted", 8),
-        Column("abandoned", "Abandoned", 9),
-        Column("sl", "SL%"),
-        Column("asa", "ASA"),
-        Column("trend", "Waiting trend", 13),
+        Column("name", "Queue", 14),
+        _count("waiting", "Waiting"),
+        _count("longest_wait_s", "Longest", 8),
+        _count("staffed", "Staff", 6),
+        _count("available", "Avail", 6),
+        _count("presented", "Offered"),
+        _count("accepted", "Accepted", 8),
+        _count("abandoned", "Aband"),
+        _figure("sl", "SL%"),
+        _figure("asa", "ASA", 6),
+        Column("trend", "Trend", 8),
     )
 
-    def rows(self, view: View) -> Iterable[tuple[str, str, Row]]:
-        for key, ev in view.queues.items():
-            q, mv = ev.record, ev.metrics
+    def row(self, view: View, key: str) -> Row:
+        ev = view.queues[key]
+        q, mv = ev.record, ev.metrics
 
-            def d(name: str, value: int, key: str = key) -> SortableText:
-                return delta_cell(view, "queues", key, name, value)
+        def d(name: str) -> Cell:
+            return delta_cell(view, "queues", key, name, getattr(q, name))
 
-            longest = delta_cell(
-                view,
-                "queues",
-                key,
-                "longest_wait_s",
-                q.longest_wait_s,
-                fmt.duration(q.longest_wait_s),
-            )
-            row: Row = (
-                cell(q.name, q.name.lower()),
-                d("waiting", q.waiting),
-                longest,
-                d("active", q.active),
-                d("staffed", q.staffed),
-                d("available", q.available),
-                d("presented", q.presented),
-                d("accepted", q.accepted),
-                d("abandoned", q.abandoned),
-                cell(fmt.pct(mv.get("service_level")), mv.get("service_level")),
-                cell(fmt.duration(mv.get("asa_s")), mv.get("asa_s")),
-                cell(fmt.sparkline(view.trend("queues", key, "calls_waiting")), None),
-            )
-            yield key, search_text(q.name, q.id, q.group), row
+        longest = fmt.duration(q.longest_wait_s)
+        return (
+            cell(q.name),
+            d("waiting"),
+            delta_cell(view, "queues", key, "longest_wait_s", q.longest_wait_s, longest),
+            d("staffed"),
+            d("available"),
+            d("presented"),
+            d("accepted"),
+            d("abandoned"),
+            cell(fmt.pct(mv.get("service_level"))),
+            cell(fmt.duration(mv.get("asa_s"))),
+            cell(fmt.sparkline(view.trend("queues", key, "calls_waiting"), 8)),
+        )
+
+    def sort_value(self, view: View, key: str, column: int) -> Any:
+        ev = view.queues[key]
+        name = self.COLUMNS[column].key
+        if name == "name":
+            return ev.record.name.lower()
+        if name == "sl":
+            return ev.metrics.get("service_level")
+        if name == "asa":
+            return ev.metrics.get("asa_s")
+        return None if name == "trend" else getattr(ev.record, name)
+
+    def search_text(self, view: View, key: str) -> str:
+        q = view.queues[key].record
+        return search_text(q.name, q.id, q.group)
 
     def summary(self, view: View) -> str:
         return f"({len(view.queues)})"
@@ -187,56 +228,78 @@ def _state_rank(state: str) -> tuple[int, str]:
     return (STATE_ORDER.index(state) if state in STATE_ORDER else len(STATE_ORDER), state)
 
 
+_STATE_RANKS = {state: _state_rank(state) for state in STATE_ORDER}
+
+
+def _flags(a: Agent) -> tuple[bool, bool] | None:
+    return (a.pending_disposition, a.on_hold) if a.pending_disposition or a.on_hold else None
+
+
+#: What each agent column sorts by, from the record alone (7,500 agents are sorted every poll).
+_AGENT_SORT: dict[str, Callable[[Agent], Any]] = {
+    "name": lambda a: a.name.lower(),
+    "state": lambda a: _STATE_RANKS.get(a.state) or _state_rank(a.state),
+    "time": lambda a: a.state_since.timestamp() if a.state_since else None,
+    "group": lambda a: a.group or None,
+    "call": lambda a: a.call_uii,
+    "calls_handled": lambda a: a.calls_handled,
+    "rna": lambda a: a.rna,
+    "flags": _flags,
+}
+
+
 class AgentsPane(TablePane):
-    """Agents by state. Incremental (thousands of rows): a row depends on the record and the
-    delta only, so "Since" shows when the state began (the clock time, in the account's zone)
-    rather than a duration that would change every row on every poll."""
+    """Agents and their states: the title counts agents by state, the rows stay in a stable
+    order (by name) unless the supervisor sorts them (`s`, or a click on "State").
+
+    Why not sorted by state by default: with thousands of agents, one agent changing state
+    shifts every row below it, so every poll the whole pane moves. Unreadable on a wall (the eye
+    loses its row) and the whole pane resent over SSH. "Since" shows when the state began (clock
+    time in the account's zone) rather than a duration for the same reason: a duration would
+    change every row on every poll."""
 
     SOURCE = "agents"
     TITLE = "Agents by state"
-    INCREMENTAL = True
+    DEFAULT_SORT = 0  # by name
     COLUMNS = (
-        Column("name", "Agent", 22),
+        Column("name", "Agent", 18),
         Column("state", "State", 10),
         Column("time", "Since", 8),
-        Column("group", "Group", 14),
-        Column("call", "Call", 26),
-        Column("handled", "Handled"),
-        Column("rna", "RNA"),
+        Column("group", "Group", 12),
+        Column("call", "Call", 12),
+        _count("calls_handled", "Handled"),
+        _count("rna", "RNA", 5),
         Column("flags", "Flags", 9),
     )
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.sort_column = 1  # by state: the pane is "agents by state"
-
-    def rows(self, view: View) -> Iterable[tuple[str, str, Row]]:
-        return self.rows_of(view, set(view.agents))
-
-    def rows_of(self, view: View, keys: set[str]) -> Iterable[tuple[str, str, Row]]:
+    def row(self, view: View, key: str) -> Row:
+        a = view.agents[key].record
+        since = a.state_since
         zone = ZoneInfo(view.snapshot.timezone)
-        for key, entity in view.agents.items():
-            if key not in keys:
-                continue
-            a = entity.record
-            since = a.state_since
-            flags = " ".join(
-                f for f, on in (("disp", a.pending_disposition), ("hold", a.on_hold)) if on
-            )
-            row: Row = (
-                cell(a.name, a.name.lower()),
-                cell(a.state, _state_rank(a.state), _state_style(a.state)),
-                cell(
-                    since.astimezone(zone).strftime("%H:%M:%S") if since else fmt.NO_DATA,
-                    since.timestamp() if since else None,
-                ),
-                cell(a.group or "", a.group or None),
-                cell(a.call_uii or "", a.call_uii),
-                delta_cell(view, "agents", key, "calls_handled", a.calls_handled),
-                delta_cell(view, "agents", key, "rna", a.rna),
-                cell(flags, flags or None, "yellow" if flags else ""),
-            )
-            yield key, search_text(a.name, a.id, a.username, a.group, a.state), row
+        flags = " ".join(
+            f for f, on in (("disp", a.pending_disposition), ("hold", a.on_hold)) if on
+        )
+        return (
+            cell(a.name),
+            cell(a.state, _state_style(a.state)),
+            cell(since.astimezone(zone).strftime("%H:%M:%S") if since else fmt.NO_DATA),
+            cell(a.group or ""),
+            cell(short_uii(a.call_uii) if a.call_uii else ""),
+            delta_cell(view, "agents", key, "calls_handled", a.calls_handled),
+            delta_cell(view, "agents", key, "rna", a.rna),
+            cell(flags, "yellow" if flags else ""),
+        )
+
+    def sort_value(self, view: View, key: str, column: int) -> Any:
+        return _AGENT_SORT[self.COLUMNS[column].key](view.agents[key].record)
+
+    def sort_values(self, view: View, keys: list[str], column: int) -> dict[str, Any]:
+        get, agents = _AGENT_SORT[self.COLUMNS[column].key], view.agents
+        return {k: get(agents[k].record) for k in keys}
+
+    def search_text(self, view: View, key: str) -> str:
+        a = view.agents[key].record
+        return search_text(a.name, a.id, a.username, a.group, a.state)
 
     def summary(self, view: View) -> str:
         by_state = sorted(view.agent_summary.by_state.items(), key=lambda kv: _state_rank(kv[0]))

@@ -65,16 +65,26 @@ def status_text(
     return out
 
 
+#: Alerts spelled out on the one-line strip; the rest are counted. A line shows a handful at
+#: most, and a strip of hundreds (one per campaign on a bad morning) would cost a poll's CPU.
+STRIP_ALERTS = 12
+
+
 def alerts_text(view: View) -> Text:
     if not view.alerts:
         return Text(" No active alerts", "dim")
     out = Text()
-    for alert in view.alerts:
+    hidden = len(view.alerts) - STRIP_ALERTS
+    if hidden > 0:
+        out.append(f" {len(view.alerts)} alerts ", "bold")
+    for alert in view.alerts[:STRIP_ALERTS]:
         style = "bold red" if alert.severity == "critical" else "yellow"
         mark = "✓" if alert.state == "acknowledged" else "●"
         out.append(f" {mark} {alert.severity.upper()} ", style)
         out.append(alert.message)
         out.append("  │")
+    if hidden > 0:
+        out.append(f" +{hidden} more (`wallboard status` lists them all)", "dim")
     return out
 
 
@@ -88,11 +98,24 @@ def banner_text(view: View) -> str:
     )
 
 
-class StatusLine(Static):
+class OneLine(Static):
+    """A one-line strip that repaints only when its text changes, and never asks for a layout
+    (its height is fixed): a poll that changes nothing here sends nothing to the terminal."""
+
+    _shown: object = None
+
+    def show(self, content: str | Text) -> None:
+        if content == self._shown:
+            return
+        self._shown = content
+        self.update(content, layout=False)
+
+
+class StatusLine(OneLine):
     pass
 
 
-class AlertsStrip(Static):
+class AlertsStrip(OneLine):
     pass
 
 

@@ -1,158 +1,131 @@
-"""A pane holding a keyed `DataTable` that changes only the cells that changed.
+"""A pane holding a `KeyedTable`: which entities, in which order, and how one becomes a row.
 
-Why keyed cell updates and not a rebuild: a rebuild resends every cell each poll (and loses the
-cursor and scroll position); Dolphie's process list updates changed cells only. Rows are keyed by
-entity id, columns by a fixed key, so `update_cell` touches exactly what moved.
+Why the pane computes the order and the table builds rows: ordering (filter, sort) needs one
+cheap value per entity; a row (formatted numbers, marks, a trend) is costly and only worth
+building for the lines on screen. So a poll costs one pass over the keys plus the visible rows,
+whatever the pane holds: 500 campaigns or 7,500 agents.
 
-Sorting: every cell is a `SortableText` carrying the raw value it shows, so sorting orders by
-numbers (and puts "no data" last), never by the text.
-
-Incremental panes (`INCREMENTAL = True`, the agents pane at thousands of rows) rebuild only the
-rows of entities the store's delta says changed, plus the rows that carried an up/down mark last
-poll (the mark must go); every other row is reused as it is, so a poll costs what changed, not
-what is shown. Their rows may depend on the record and the delta only, never on the clock.
+Sorting orders by the raw value a column shows (numbers as numbers, "no data" last), never by
+its text; a pane may give a cheaper sort value than building the row (the agents pane does).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable
 
 from wallboard.store import SourceStatus, View
 from wallboard.ui import format as fmt
-
-SortValue = tuple[int, Any]
-
-
-class SortableText(Text):
-    """A cell: what it shows plus the value it sorts by (None sorts last)."""
-
-    def __init__(self, text: str | Text, value: Any = None, style: str = "") -> None:
-        if isinstance(text, Text):
-            super().__init__(style=style)
-            self.append_text(text)
-        else:
-            super().__init__(text, style=style)
-        self.sort_value: SortValue = (1, 0) if value is None else (0, value)
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int = 8
-    """Fixed, so columns never jump on a wall as values grow (and no re-measuring per poll)."""
-
-
-Row = tuple[SortableText, ...]
+from wallboard.ui.borders import set_border
+from wallboard.ui.keyed_table import Cell, Column, KeyedTable, Row
 
 
 class TablePane(Vertical):
     """Base of the campaign, IVR, queue and agent panes: subclasses say which source, which
-    columns, and how one entity becomes a row (`rows`)."""
+    columns, how one entity becomes a row (`row`), what it is found by (`search_text`) and what
+    each column sorts by (`sort_value`)."""
 
     SOURCE: ClassVar[str] = ""
     TITLE: ClassVar[str] = ""
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
-    INCREMENTAL: ClassVar[bool] = False
+    DEFAULT_SORT: ClassVar[int | None] = None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
         self.border_title = self.TITLE
-        self._rows: dict[str, Row] = {}
-        self._built: dict[str, tuple[str, Row]] = {}
-        """Every entity's (search text, row), shown or filtered out (incremental panes)."""
-        self._marked: set[str] = set()
-        self.sort_column: int | None = None
+        self.sort_column: int | None = self.DEFAULT_SORT
         self.sort_reverse = False
+        self._view: View | None = None
+        self._needle = ""
+        self._search: dict[str, tuple[object, str]] = {}
+        """key -> (record it was made from, search text): rebuilt only when the record changes."""
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=False)
-        for column in self.COLUMNS:
-            table.add_column(column.label, key=column.key, width=column.width)
-        yield table
+        yield KeyedTable(self.COLUMNS)
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one(DataTable)
+    def table(self) -> KeyedTable:
+        return self.query_one(KeyedTable)
 
     # --- what subclasses provide ---------------------------------------------------------------
 
-    def rows(self, view: View) -> Iterable[tuple[str, str, Row]]:
-        """(key, searchable text, cells) per entity."""
+    def row(self, view: View, key: str) -> Row:
+        """The cells of one entity."""
         raise NotImplementedError
 
-    def rows_of(self, view: View, keys: set[str]) -> Iterable[tuple[str, str, Row]]:
-        """`rows` for some entities only (incremental panes override it)."""
-        return (r for r in self.rows(view) if r[0] in keys)
+    def search_text(self, view: View, key: str) -> str:
+        """What the filter matches against (lower case)."""
+        raise NotImplementedError
+
+    def sort_value(self, view: View, key: str, column: int) -> Any:
+        """What `column` sorts by for one entity (None sorts last). By default the row's cell
+        carries no number, so panes override this with the raw values."""
+        return self.row(view, key)[column].text
+
+    def sort_values(self, view: View, keys: list[str], column: int) -> dict[str, Any]:
+        """`sort_value` of many entities at once (a pane of thousands overrides it with a tight
+        loop: the sort runs every poll)."""
+        return {k: self.sort_value(view, k, column) for k in keys}
 
     def summary(self, view: View) -> str:
         """Extra words for the pane's border title."""
         return ""
 
+    def entities(self, view: View) -> Mapping[str, Any]:
+        found: Mapping[str, Any] = getattr(view, self.SOURCE)
+        return found
+
     # --- applying a view -----------------------------------------------------------------------
 
     def apply(self, view: View, needle: str) -> None:
-        """Bring the table to `view`: add, remove and update cells by key; then re-sort."""
-        table = self.table
-        built = self._build(view)
-        wanted = {key: row for key, (text, row) in built.items() if not needle or needle in text}
-        for key in [k for k in self._rows if k not in wanted]:
-            table.remove_row(key)
-            del self._rows[key]
-        columns = [c.key for c in self.COLUMNS]
-        for key, row in wanted.items():
-            old = self._rows.get(key)
-            if old is row:
-                continue  # an incremental pane reused it: nothing moved
-            if old is None:
-                table.add_row(*row, key=key)
-            else:
-                for column, new_cell, old_cell in zip(columns, row, old, strict=True):
-                    if new_cell != old_cell:
-                        table.update_cell(key, column, new_cell)
-            self._rows[key] = row
-        self._sort()
+        """Show `view`: compute the order (filter, sort) and let the table repaint what moved."""
+        self._view, self._needle = view, needle
+        self._reorder()
         self._show_status(view.sources.get(self.SOURCE), view)
 
-    def _build(self, view: View) -> dict[str, tuple[str, Row]]:
-        """Every entity's (search text, row): all rebuilt, or for an incremental pane only
-        those that changed or lose a mark."""
-        if not self.INCREMENTAL:
-            return {key: (text, row) for key, text, row in self.rows(view)}
-        entities: dict[str, Any] = getattr(view, self.SOURCE)
-        delta = view.delta
-        moved = set(delta.changed.get(self.SOURCE, {}))
-        touched = set(delta.updated.get(self.SOURCE, ())) | moved | self._marked
-        stale = {k for k in touched if k in entities} | {
-            k for k in entities if k not in self._built
-        }
-        built = {k: v for k, v in self._built.items() if k in entities}
-        for key, text, row in self.rows_of(view, stale):
-            built[key] = (text, row)
-        self._built, self._marked = built, moved
-        return built
+    def _reorder(self) -> None:
+        view = self._view
+        if view is None:
+            return
+        keys: list[str] = list(self.entities(view))
+        if self._needle:
+            keys = [k for k in keys if self._needle in self._search_text(view, k)]
+        if self.sort_column is not None:
+            column = self.sort_column
+            values = self.sort_values(view, keys, column)
+            known = [k for k in keys if values[k] is not None]
+            known.sort(key=values.__getitem__, reverse=self.sort_reverse)
+            keys = known + [k for k in keys if values[k] is None]  # "no data" last either way
+        self.table.show(keys, lambda key: self.row(view, key))
+
+    def _search_text(self, view: View, key: str) -> str:
+        record = self.entities(view)[key].record
+        cached = self._search.get(key)
+        if cached is not None and cached[0] is record:
+            return cached[1]
+        text = self.search_text(view, key)
+        self._search[key] = (record, text)
+        return text
 
     def _show_status(self, status: SourceStatus | None, view: View) -> None:
         extra = self.summary(view)
-        self.border_title = f"{self.TITLE}  {extra}".rstrip()
+        title = f"{self.TITLE}  {extra}".rstrip()
         if status is None:
+            set_border(self, title=title)
             return
         self.set_class(status.stale, "-stale")
         if not status.polling:
-            self.border_subtitle = "paused (not polled)"
+            subtitle = "paused (not polled)"
         elif status.stale:
-            self.border_subtitle = f"STALE · data {fmt.age(status.age_s)} old"
+            subtitle = f"STALE · data {fmt.age(status.age_s)} old"
         elif status.error:
-            self.border_subtitle = f"last poll failed · data {fmt.age(status.age_s)} old"
+            subtitle = f"last poll failed · data {fmt.age(status.age_s)} old"
         else:
-            self.border_subtitle = f"{len(self._rows)} shown · {fmt.age(status.age_s)} old"
+            subtitle = f"{self.table.row_count} shown · {fmt.age(status.age_s)} old"
+        set_border(self, title=title, subtitle=subtitle)
 
     # --- sorting -------------------------------------------------------------------------------
 
@@ -164,14 +137,14 @@ class TablePane(Vertical):
             if self.sort_column is None
             else (self.sort_column + 1 if self.sort_column + 1 < count else None)
         )
-        self._sort()
+        self._reorder()
         return self.sort_label
 
     def reverse_sort(self) -> str:
         self.sort_reverse = not self.sort_reverse
         if self.sort_column is None:
             self.sort_column = 0
-        self._sort()
+        self._reorder()
         return self.sort_label
 
     def sort_by(self, column_key: str) -> None:
@@ -180,7 +153,7 @@ class TablePane(Vertical):
         if self.sort_column == index:
             self.sort_reverse = not self.sort_reverse
         self.sort_column = index
-        self._sort()
+        self._reorder()
 
     @property
     def sort_label(self) -> str:
@@ -189,53 +162,45 @@ class TablePane(Vertical):
         arrow = fmt.DOWN if self.sort_reverse else fmt.UP
         return f"{self.COLUMNS[self.sort_column].label} {arrow}"
 
-    def _sort(self) -> None:
-        if self.sort_column is None or not self._rows:
-            return
-        key = self.COLUMNS[self.sort_column].key
-        self.table.sort(key, key=_sort_key, reverse=self.sort_reverse)
-
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+    def on_keyed_table_header_clicked(self, event: KeyedTable.HeaderClicked) -> None:
         event.stop()
-        self.sort_by(str(event.column_key.value))
+        self.sort_by(event.column)
 
-    # --- jumping -------------------------------------------------------------------------------
+    # --- jumping and reading -------------------------------------------------------------------
 
     def select(self, key: str) -> bool:
         """Move the cursor to the row of `key` (the command palette's jump)."""
-        if key not in self._rows:
-            return False
         table = self.table
-        table.move_cursor(row=table.get_row_index(key))
+        if not table.select(key):
+            return False
         table.focus()
         return True
 
     @property
     def table_rows(self) -> dict[str, Row]:
-        """The rows shown, by key (the cells as built; tests check what was rebuilt)."""
-        return dict(self._rows)
+        """The rows on screen, by key, as painted (tests check what changed)."""
+        return self.table.visible_rows
 
     @property
     def row_keys(self) -> list[str]:
-        """Keys in display order (tests read the sort with it)."""
-        return [str(row.key.value) for row in self.table.ordered_rows]
+        """Keys in display order (tests read the sort and the filter with it)."""
+        return self.table.order
+
+    def row_of(self, key: str) -> Row | None:
+        """One entity's row as shown now (built on demand), None when filtered out."""
+        return self.table.row(key)
 
 
-def _sort_key(cell: Any) -> SortValue:
-    value: SortValue = getattr(cell, "sort_value", (1, 0))
-    return value
-
-
-def cell(text: str | Text, value: Any = None, style: str = "") -> SortableText:
-    return SortableText(text, value, style)
+def cell(text: str, style: str = "") -> Cell:
+    return Cell(text, style)
 
 
 def delta_cell(
     view: View, source: str, key: str, field: str, value: float | None, shown: str | None = None
-) -> SortableText:
+) -> Cell:
     """A number with its up/down mark since the last poll."""
     text = shown if shown is not None else fmt.num(value)
-    return SortableText(fmt.marked(text, view.delta.direction(source, key, field)), value)
+    return Cell(text, "", view.delta.direction(source, key, field))
 
 
 def search_text(*parts: str | None) -> str:

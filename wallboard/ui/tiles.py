@@ -90,6 +90,7 @@ class Tile(Vertical):
     def __init__(self, key: str, title: str) -> None:
         super().__init__(id=f"tile-{key}", classes="tile")
         self.title = title
+        self._text = fmt.NO_DATA
 
     def compose(self) -> ComposeResult:
         yield Static(self.title, classes="tile-title")
@@ -97,11 +98,15 @@ class Tile(Vertical):
         yield Static(fmt.NO_DATA, classes="tile-text")
 
     def show(self, value: TileValue) -> None:
-        self.query_one(Digits).update(value.digits)
+        digits = self.query_one(Digits)
+        if digits.value != value.digits:
+            digits.update(value.digits)
         words = value.text if value.digits == "-" else value.note
         compact = value.text
-        text = self.query_one(".tile-text", Static)
-        text.update(compact if self.app.has_class("-compact") else words)
+        shown = compact if self.app.has_class("-compact") else words
+        if shown != self._text:
+            self._text = shown
+            self.query_one(".tile-text", Static).update(shown, layout=False)
         self.set_class(value.alarm, "-alarm")
 
 

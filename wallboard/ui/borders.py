@@ -1,0 +1,50 @@
+"""Border titles that repaint their border line, not the widget under them.
+
+Why: Textual's `border_title`/`border_subtitle` setters refresh the whole widget, and for a
+pane that means every line of its table goes to the terminal again. A pane's title carries
+counts that move every poll ("(10,000, 312 waiting)", "12 shown · 3s old"), so on a wall TV over
+SSH the titles alone would resend every pane every 15 s. Setting them here stores the same
+value the setters store and marks dirty only the top or bottom border line.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.geometry import Region
+from textual.widget import Widget
+
+
+def set_border(widget: Widget, *, title: str | None = None, subtitle: str | None = None) -> None:
+    """Set the border title and/or subtitle; repaint only the border lines that changed."""
+    if not widget.is_mounted or widget.size.area == 0:
+        if title is not None:
+            widget.border_title = title
+        if subtitle is not None:
+            widget.border_subtitle = subtitle
+        return
+    if title is not None:
+        new = _content(widget, title)
+        if _differs(widget._border_title, new):
+            widget._border_title = new
+            _repaint_row(widget, top=True)
+    if subtitle is not None:
+        new = _content(widget, subtitle)
+        if _differs(widget._border_subtitle, new):
+            widget._border_subtitle = new
+            _repaint_row(widget, top=False)
+
+
+def _content(widget: Widget, text: str) -> Content:
+    """What Textual's own setter stores (see `textual.widget._BorderTitle.__set__`)."""
+    return widget.render_str(text).expand_tabs(4).split()[0]
+
+
+def _differs(old: Content | None, new: Content) -> bool:
+    return old is None or old.markup != new.markup
+
+
+def _repaint_row(widget: Widget, *, top: bool) -> None:
+    offset = widget.content_offset
+    outer = widget.outer_size
+    y = -offset.y if top else outer.height - offset.y - 1
+    widget.refresh(Region(-offset.x, y, outer.width, 1))
