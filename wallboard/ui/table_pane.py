@@ -40,6 +40,8 @@ class TablePane(Vertical):
         self.sort_reverse = False
         self._view: View | None = None
         self._needle = ""
+        self._sorted: tuple[tuple[int, bool], dict[str, Any], list[str]] | None = None
+        """(column and direction, sort values, order) of the last sort, reused when equal."""
         self._search: dict[str, tuple[object, str]] = {}
         """key -> (record it was made from, search text): rebuilt only when the record changes."""
 
@@ -96,9 +98,14 @@ class TablePane(Vertical):
         if self.sort_column is not None:
             column = self.sort_column
             values = self.sort_values(view, keys, column)
-            known = [k for k in keys if values[k] is not None]
-            known.sort(key=values.__getitem__, reverse=self.sort_reverse)
-            keys = known + [k for k in keys if values[k] is None]  # "no data" last either way
+            how = (column, self.sort_reverse)
+            if self._sorted is not None and self._sorted[0] == how and self._sorted[1] == values:
+                keys = self._sorted[2]  # nothing it sorts by moved (names rarely do): no sort
+            else:
+                known = [k for k in keys if values[k] is not None]
+                known.sort(key=values.__getitem__, reverse=self.sort_reverse)
+                keys = known + [k for k in keys if values[k] is None]  # "no data" last
+                self._sorted = (how, values, keys)
         self.table.show(keys, lambda key: self.row(view, key))
 
     def _search_text(self, view: View, key: str) -> str:
