@@ -143,6 +143,8 @@ def call_summary(snap: Snapshot, calls: Mapping[str, ActiveCall]) -> CallSummary
 
 
 def statuses(snap: Snapshot) -> Mapping[str, SourceStatus]:
+    """Each source's status, except those still `waiting` for their first fetch: they have no
+    poll to report, and a status with no records would read as "0 shown" or as stale."""
     now = snap.taken_at
     return MappingProxyType(
         {
@@ -161,6 +163,7 @@ def statuses(snap: Snapshot) -> Mapping[str, SourceStatus]:
                 polling=s.polling,
             )
             for s in snap.sources()
+            if not s.waiting
         }
     )
 

@@ -270,6 +270,10 @@ class SourceResult(Generic[R]):
     polling: bool = True
     """False while the poller deliberately skips this source (no visible pane needs it): its
     data may be old, but that is a choice, so it is not reported as stale."""
+    waiting: bool = False
+    """True in an early snapshot of a cycle while this source's first fetch is still under way
+    (the poller publishes the quick sources before a long call listing ends): there is nothing
+    to show yet, which is neither stale nor zero."""
 
     @classmethod
     def unsupported(cls, source: SourceName) -> SourceResult[R]:
@@ -292,8 +296,9 @@ class SourceResult(Generic[R]):
 
     def is_stale(self, now: datetime, interval_s: float) -> bool:
         """Older than `STALE_AFTER_CYCLES` poll intervals (or never fetched). A source the
-        platform does not provide, or that the poller skips on purpose, is never stale."""
-        if self.capability is Capability.NOT_PROVIDED or not self.polling:
+        platform does not provide, that the poller skips on purpose, or whose first fetch is
+        still under way (`waiting`), is never stale."""
+        if self.capability is Capability.NOT_PROVIDED or not self.polling or self.waiting:
             return False
         age = self.age_s(now)
         return age is None or age > STALE_AFTER_CYCLES * interval_s

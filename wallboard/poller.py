@@ -13,6 +13,14 @@ screen shows aged data rather than nothing (see `SourceResult`).
 When every source of a cycle failed, the platform is taken to be unreachable: the next cycles send
 one probe (campaign statistics) instead of every source with its retries, until it answers. A
 platform that is down is not hammered harder because it is down.
+
+Early views of the first cycle: at 10,000 calls the listing takes eleven pages and seconds, while
+campaign, IVR, queue and agent statistics answer in one request each. Until the store has a view
+at all, the cycle therefore publishes what has arrived (latest-wins, one publish at a time) while
+the listing is still being read; sources not in yet are marked `waiting` (neither stale nor
+zero). It does so only when the quick sources count more calls in progress than one page of the
+listing holds: a short listing ends with the others, and an early view would only be a second
+publish. Later cycles publish once, at their end.
 """
 
 from __future__ import annotations
@@ -141,9 +149,35 @@ class Poller:
         plan = self._plan()
         self.last_plan = plan
         failures: list[SourceName] = []
+        pending = set(plan.fetch)
+        early = self.store.latest is None and "calls" in pending and len(pending) > 1
+        arrived = anyio.Event()
+
+        async def fetch(source: SourceName) -> None:
+            await self._fetch(source, plan, failures)
+            pending.discard(source)
+            arrived.set()
+
+        async def publish_early() -> None:
+            """Publish what has arrived whenever something did, while fetches remain."""
+            nonlocal arrived
+            while pending:
+                await arrived.wait()
+                arrived = anyio.Event()
+                if not pending or not self._long_listing():
+                    continue
+                snapshot = self._snapshot(plan, waiting=frozenset(pending))
+                try:
+                    await anyio.to_thread.run_sync(self.store.publish, snapshot)
+                except Exception:  # the cycle's own publish still comes; never lose the cycle
+                    log.exception("poll: an early publish failed")
+                    return
+
         async with anyio.create_task_group() as group:
+            if early:
+                group.start_soon(publish_early)
             for source in plan.fetch:
-                group.start_soon(self._fetch, source, plan, failures)
+                group.start_soon(fetch, source)
         self._unreachable = bool(plan.fetch) and len(failures) == len(plan.fetch)
         for source in SOURCES:
             if source not in plan.fetch and source in self.provider.sources:
@@ -198,8 +232,29 @@ class Poller:
         self._last_count[source] = len(fetched.records)
         self._results[source] = _result(source, fetched, polled_at)
 
-    def _snapshot(self, plan: CyclePlan) -> Snapshot:
+    def _long_listing(self) -> bool:
+        """Campaign, queue and IVR statistics count the calls in progress: more of them than a
+        page of the listing holds means the listing is the slow part of this cycle."""
+        in_progress = sum(
+            getattr(record, "active", 0)
+            for source in ("campaigns", "queues", "ivr")
+            for record in self._results[source].records
+        )
+        return in_progress > self.provider.page_size
+
+    def _snapshot(self, plan: CyclePlan, waiting: frozenset[SourceName] = frozenset()) -> Snapshot:
+        """This cycle's snapshot; `waiting` names the fetches still under way (an early
+        snapshot), and those that never brought data are marked so."""
         r = self._results
+        if waiting:
+            r = {
+                source: (
+                    replace(result, waiting=True)
+                    if source in waiting and result.polled_at is None
+                    else result
+                )
+                for source, result in r.items()
+            }
         return Snapshot(
             account=self.provider.account,
             timezone=self.provider.timezone,

@@ -11,6 +11,7 @@ its long-lived API token, exactly as it would to RingCX.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -141,6 +142,12 @@ async def open_runtime(
         abandon_cap=config.alerts.abandon_cap,
     )
     provider = open_provider(name, chosen)
+    # History is read on a thread while the screen starts and the platform signs in, not on
+    # the first publish: the first numbers should not wait for 30 days of the past.
+    preparing = threading.Thread(
+        target=store.prepare, args=(provider.timezone,), name="wallboard-store-start", daemon=True
+    )
+    preparing.start()
     now = server.clock.now if server is not None else utc_now
     poller = Poller(
         provider,
@@ -153,6 +160,7 @@ async def open_runtime(
     finally:
         with anyio.CancelScope(shield=True):
             await provider.aclose()
+            await anyio.to_thread.run_sync(preparing.join)
             store.close()
             if history is not None:
                 await anyio.to_thread.run_sync(history.close)

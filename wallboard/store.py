@@ -261,13 +261,27 @@ class Store:
             notes=snap.notes + self._notes(),
         )
 
+    def prepare(self, timezone: str) -> None:
+        """Load the per-account state now (see `_start`) instead of on the first publish.
+
+        Why: seeding the rolling windows reads up to 30 days of history, which can take longer
+        than the first poll; the runtime calls this on a thread while the platform signs in,
+        so the first view does not wait for the past. A failure is logged and retried by the
+        first publish."""
+        try:
+            with self._lock:
+                self._start(timezone)
+        except Exception:
+            log.exception("store: loading history at start failed")
+
     def _start(self, timezone: str) -> None:
-        """Per-account state, made on the first snapshot (the zone is known only then): daily
-        counters, coverage and rolling windows, seeded from history so a restart continues."""
+        """Per-account state, made on the first snapshot (the zone is known only then) or by
+        `prepare`: daily counters, coverage and rolling windows, seeded from history so a
+        restart continues. Marked done (`_day`) only once complete, so a failure is retried."""
         if self._day is not None:
             return
         zone = ZoneInfo(timezone)
-        self._day = LocalDay(zone)
+        day = LocalDay(zone)
         history = self.history
         for source, kind in KINDS.items():
             if not kind.counters:
@@ -286,6 +300,7 @@ class Store:
                 "campaigns", _COMPLIANCE, spans[-1][1] - width - bucket, bucket
             ):
                 rolling.add(at, {entity: values})
+        self._day = day
 
     def _notes(self) -> tuple[str, ...]:
         history = self.history

@@ -197,6 +197,7 @@ class View:
     call_summary: CallSummary
     ivr_summary: IvrSummary
     sources: Mapping[str, SourceStatus]
+    """By source. A source whose first fetch is still under way is absent (see `waiting`)."""
     trends: Trends
     alerts: tuple[Alert, ...]
     """Firing and acknowledged, critical first."""
@@ -208,6 +209,12 @@ class View:
     @property
     def taken_at(self) -> datetime:
         return self.snapshot.taken_at
+
+    @property
+    def waiting(self) -> tuple[str, ...]:
+        """Sources not polled yet because their first fetch is still under way: this is an
+        early view of the first cycle (its quick sources are in, the call listing is not)."""
+        return tuple(s.source for s in self.snapshot.sources() if s.waiting)
 
     @property
     def stale_sources(self) -> tuple[str, ...]:

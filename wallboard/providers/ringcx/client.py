@@ -48,6 +48,7 @@ from wallboard.providers.ringcx.wire import (
     ParseWarning,
     QueueIntervalStats,
     SubAccount,
+    parse_json_array,
     parse_records,
 )
 from wallboard.redact import Redactor
@@ -290,6 +291,9 @@ class RingCxClient:
     async def _realtime(self, kind: str, model: type[M]) -> ParsedBatch[M]:
         url = self._admin(await self._sub(), "realTimeData", kind)
         response = await self._send("GET", url, what=f"real-time {kind}")
+        fast = parse_json_array(model, response.content)
+        if fast is not None:
+            return fast
         return parse_records(model, self._json(response, f"real-time {kind}"))
 
     # --- active calls ----------------------------------------------------------------------
@@ -325,8 +329,13 @@ class RingCxClient:
         for page in range(max_pages):
             params = {**base, "page": page, "maxRows": page_size}
             response = await self._send("GET", url, what="active calls", params=params)
-            payload = _list_payload(self._json(response, "active calls"))
-            batch = parse_records(ActiveCallListResponse, payload)
+            batch = parse_json_array(ActiveCallListResponse, response.content)
+            if batch is not None:
+                listed: int | None = len(batch.records)
+            else:
+                payload = _list_payload(self._json(response, "active calls"))
+                batch = parse_records(ActiveCallListResponse, payload)
+                listed = len(payload) if isinstance(payload, list) else None
             for record in batch.records:
                 records.setdefault(record.uii, record)
             offset = page * page_size
@@ -334,7 +343,7 @@ class RingCxClient:
                 ParseWarning(w.model, w.index + offset if w.index >= 0 else w.index, w.reason)
                 for w in batch.warnings
             ]
-            if not isinstance(payload, list) or len(payload) < page_size:
+            if listed is None or listed < page_size:
                 return ActiveCalls(tuple(records.values()), tuple(warnings), page + 1, False)
         return ActiveCalls(tuple(records.values()), tuple(warnings), max_pages, True)
 

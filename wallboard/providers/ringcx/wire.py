@@ -12,32 +12,37 @@ finds its model. Identity fields that the seeds call `subaccountId` and the olde
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator
 
 
 def parse_platform_datetime(value: Any) -> Any:
     """Accept the platform's timestamp spellings: ISO-8601 with `Z`, `+00:00` or `+0000`
-    offsets (the seeds' examples use `2020-05-08T14:40:47.000+0000`), or epoch milliseconds."""
+    offsets (the seeds' examples use `2020-05-08T14:40:47.000+0000`), or epoch milliseconds.
+
+    Pydantic reads all three ISO offsets itself, so a string is only trimmed (empty: None).
+    This runs for every timestamp of every record (30,000 a cycle at 10,000 calls), which is
+    why the common case, a string with nothing to trim, returns at once."""
+    if isinstance(value, str):
+        if value and not value[0].isspace() and not value[-1].isspace():
+            return value
+        return value.strip() or None
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value / 1000.0 if value > 1e11 else value).astimezone()
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
-        return text.replace("Z", "+00:00") if text.endswith("Z") else text
     return value
 
 
 class WireModel(BaseModel):
-    """Base for every wire record: unknown fields kept, not rejected."""
+    """Base for every wire record: unknown fields kept, not rejected.
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    `defer_build`: a model's validator is built when it is first used, not at import; the
+    screen uses a handful of these models, and building all of them delayed its start."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class _Timestamped(WireModel):
@@ -431,6 +436,23 @@ def _short_reason(error: ValidationError) -> str:
         where = ".".join(str(p) for p in item.get("loc", ())) or "record"
         parts.append(f"{where}: {item.get('msg', 'invalid')}")
     return "; ".join(parts)
+
+
+@cache
+def _array_of(model: type[M]) -> TypeAdapter[list[M]]:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def parse_json_array(model: type[M], content: bytes) -> ParsedBatch[M] | None:
+    """Parse a JSON array answer straight from its bytes, in one pass of pydantic's own JSON
+    parser: about twice as fast as `json.loads` then one `model_validate` per record, which is
+    what 10,000 calls a cycle cost. None when the answer is not a well-formed array of good
+    records (a bad record, a wrapped list, broken JSON): the caller then takes the lenient
+    path (`parse_records`), so one bad record still costs only itself."""
+    try:
+        return ParsedBatch(tuple(_array_of(model).validate_json(content)))
+    except ValidationError:
+        return None
 
 
 def parse_records(model: type[M], payload: Any) -> ParsedBatch[M]:
