@@ -180,3 +180,19 @@ async def test_thousands_of_agents_build_only_the_rows_on_screen() -> None:
         assert table.cursor_row == 4_000
         assert "A04000" in table.visible_rows
         assert table.rows_built - built <= 2 * on_screen
+
+
+async def test_calls_still_loading_say_so_instead_of_zero() -> None:
+    base = snapshot(0)
+    loading = replace(base.calls, records=(), waiting=True)
+    store = Store()
+    store.publish(replace(base, calls=loading))
+    app = app_on(store)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        assert app.view is not None and "calls" in app.view.waiting
+        values = tile_values(app.view)
+        assert values["active-calls"].text == "loading…"
+        pane = app.query_one(CallsPane)
+        assert "loading" in str(pane.border_title)
+        assert app.query_one(CampaignsPane).row_keys, "the campaigns that did arrive are shown"

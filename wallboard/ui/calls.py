@@ -323,7 +323,9 @@ class CallsPane(Vertical):
         table.apply(view, needle)
         summary = view.call_summary
         extra = f"({summary.total}, {summary.waiting} waiting)"
-        if summary.truncated:
+        if self.SOURCE in view.waiting:
+            extra = "(loading the first listing…)"
+        elif summary.truncated:
             extra += " listing truncated"
         set_border(self, title=f"{self.TITLE}  {extra}")
         self._show_status(view.sources.get(self.SOURCE), len(table.order) if needle else None)

@@ -121,7 +121,8 @@ class TablePane(Vertical):
         extra = self.summary(view)
         title = f"{self.TITLE}  {extra}".rstrip()
         if status is None:
-            set_border(self, title=title)
+            loading = self.SOURCE in view.waiting
+            set_border(self, title=title, subtitle="loading…" if loading else None)
             return
         self.set_class(status.stale, "-stale")
         if not status.polling:

@@ -47,6 +47,7 @@ def _ratio(value: float | None, digits: int = 1) -> tuple[str, str]:
 
 
 NOT_PROVIDED = "not provided"
+LOADING = "loading…"
 
 
 def _provided(view: View, source: str) -> bool:
@@ -83,6 +84,10 @@ def tile_values(view: View) -> dict[str, TileValue]:
             values[key] = TileValue("-", NOT_PROVIDED)
     if not _provided(view, "queues") and not _provided(view, "calls"):
         values["waiting"] = values["longest-wait"] = TileValue("-", NOT_PROVIDED)
+    if "calls" in view.waiting:  # the first listing is still being read: not zero calls
+        values["active-calls"] = TileValue("-", LOADING)
+        if not view.queues:
+            values["waiting"] = TileValue("-", LOADING)
     return values
 
 
