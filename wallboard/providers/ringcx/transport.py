@@ -11,12 +11,10 @@ do anything twice.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import math
 import random
 import re
-import sys
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -34,12 +32,6 @@ from wallboard.providers.ringcx.errors import (
 from wallboard.redact import Redactor
 
 Kind = Literal["read", "action"]
-
-if importlib.util.find_spec("sniffio") is None:
-    # httpcore asks `import sniffio` on every request and, when it is not installed, Python
-    # searches the whole path again each time (a failed import is not cached): about 30 ms a
-    # cycle at 15 requests. A None entry makes the same ImportError immediate.
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 log = logging.getLogger("wallboard.ringcx")
 
