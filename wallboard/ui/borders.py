@@ -24,14 +24,16 @@ def set_border(widget: Widget, *, title: str | None = None, subtitle: str | None
         return
     if title is not None:
         new = _content(widget, title)
-        if _differs(widget._border_title, new):
+        old = widget._border_title
+        if _differs(old, new):
             widget._border_title = new
-            _repaint_row(widget, top=True)
+            _repaint_row(widget, top=True, span=_span(old, new))
     if subtitle is not None:
         new = _content(widget, subtitle)
-        if _differs(widget._border_subtitle, new):
+        old = widget._border_subtitle
+        if _differs(old, new):
             widget._border_subtitle = new
-            _repaint_row(widget, top=False)
+            _repaint_row(widget, top=False, span=_span(old, new))
 
 
 def _content(widget: Widget, text: str) -> Content:
@@ -43,8 +45,19 @@ def _differs(old: Content | None, new: Content) -> bool:
     return old is None or old.markup != new.markup
 
 
-def _repaint_row(widget: Widget, *, top: bool) -> None:
+def _span(old: Content | None, new: Content) -> int:
+    """Cells of the border line the old or the new text covers, with the corner, the dash and
+    the padding around it: the rest of the line is dashes either way."""
+    return max(new.cell_length, old.cell_length if old is not None else 0) + 6
+
+
+def _repaint_row(widget: Widget, *, top: bool, span: int) -> None:
+    """Repaint the part of a border line a title can occupy: titles sit at the left of the top
+    line, subtitles at the right of the bottom line (the default alignments, which the panes
+    keep)."""
     offset = widget.content_offset
     outer = widget.outer_size
     y = -offset.y if top else outer.height - offset.y - 1
-    widget.refresh(Region(-offset.x, y, outer.width, 1))
+    width = min(span, outer.width)
+    x = -offset.x if top else outer.width - width - offset.x
+    widget.refresh(Region(x, y, width, 1))
