@@ -178,20 +178,41 @@ class AuditLog:
 
 def read_records(path: Path, *, last: int | None = None) -> list[AuditRecord]:
     """The last `last` well-formed records of an audit file (none if it does not exist yet)."""
+    return _scan(path, last, complete_only=False)[0]
+
+
+def read_backlog(path: Path, *, last: int | None = None) -> tuple[list[AuditRecord], int]:
+    """The last `last` records and the byte offset just after the last complete line.
+
+    Why not `read_records` then `follow`: `follow` starts at the file's size when it is
+    called, so a record appended between the two reads would be shown by neither, and a line
+    still being written when the backlog was read would be lost. Passing this offset to
+    `follow(path, offset=...)` continues exactly where the backlog stopped."""
+    return _scan(path, last, complete_only=True)
+
+
+def _scan(path: Path, last: int | None, *, complete_only: bool) -> tuple[list[AuditRecord], int]:
+    """Records of `path` (the last `last`) and the offset after the last complete line; an
+    unterminated last line is parsed only when not `complete_only`."""
     if last is not None and last < 0:
         raise ValueError("last must be zero or more")
     if not path.exists():
-        return []
+        return [], 0
     kept: deque[AuditRecord] = deque(maxlen=last)
+    offset = 0
     try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                record = _parse_line(line)
+        with path.open("rb") as handle:
+            for raw in handle:
+                if raw.endswith(b"\n"):
+                    offset += len(raw)
+                elif complete_only:
+                    break
+                record = _parse_line(raw.decode("utf-8", errors="replace"))
                 if record is not None:
                     kept.append(record)
     except OSError as error:
         raise AuditError(f"cannot read the audit log {path}: {error.strerror}") from None
-    return list(kept)
+    return list(kept), offset
 
 
 def _parse_line(line: str) -> AuditRecord | None:
@@ -209,28 +230,31 @@ def follow(
     path: Path,
     *,
     stop: Callable[[], bool],
+    offset: int | None = None,
     poll_s: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[AuditRecord]:
-    """Records appended to `path` from now on, until `stop()` is true (like `tail -f`).
+    """Records appended to `path` after `offset` (default: its size now), until `stop()` is
+    true (like `tail -f`); `read_backlog` gives the offset that continues a backlog.
 
     A file that appears later is picked up; a file that shrinks (rotated by hand) is read again
-    from its start. A partial last line waits for its newline."""
-    offset = path.stat().st_size if path.exists() else 0
-    pending = ""
+    from its start. A partial last line waits for its newline; it is kept as bytes until then,
+    so a character split across two reads is decoded whole."""
+    if offset is None:
+        offset = path.stat().st_size if path.exists() else 0
+    pending = b""
     while not stop():
         size = path.stat().st_size if path.exists() else 0
         if size < offset:
-            offset, pending = 0, ""
+            offset, pending = 0, b""
         if size > offset:
             with path.open("rb") as handle:
                 handle.seek(offset)
                 chunk = handle.read(size - offset)
-            offset = size
-            pending += chunk.decode("utf-8", errors="replace")
-            *lines, pending = pending.split("\n")
+            offset += len(chunk)
+            *lines, pending = (pending + chunk).split(b"\n")
             for line in lines:
-                record = _parse_line(line)
+                record = _parse_line(line.decode("utf-8", errors="replace"))
                 if record is not None:
                     yield record
             continue

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import stat
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from wallboard.audit import AuditLog, AuditRecord, follow, read_records
+from wallboard.audit import AuditLog, AuditRecord, follow, read_backlog, read_records
 from wallboard.redact import Redactor
 
 SECRET = "s3cr3t-token-value-XYZ"
@@ -116,3 +117,71 @@ def test_follow_yields_records_written_after_it_started(tmp_path: Path) -> None:
     for item in follow(path, stop=done.is_set, poll_s=0.0, sleep=nap):
         got.append(item.id)
     assert got == ["id1", "id2"]
+
+
+def _naps_then_stop(
+    *actions: Callable[[], object],
+) -> tuple[Callable[[float], None], Callable[[], bool]]:
+    """A `sleep` for `follow` that runs one action per nap, then a `stop` true after the last."""
+    pending = list(actions)
+    done = threading.Event()
+
+    def nap(_: float) -> None:
+        if pending:
+            pending.pop(0)()
+        else:
+            done.set()
+
+    return nap, done.is_set
+
+
+def test_backlog_then_follow_misses_nothing_written_in_between(tmp_path: Path) -> None:
+    """`wallboard audit -f` shows the backlog, then follows: a record written between the two
+    reads must be shown once (following from the file's size then would lose it)."""
+    path = tmp_path / "audit.jsonl"
+    log = AuditLog(path)
+    log.write(record(0))
+    backlog, offset = read_backlog(path, last=5)
+    log.write(record(1))  # after the backlog was read, before following began
+    nap, stop = _naps_then_stop(lambda: log.write(record(2)))
+    followed = [r.id for r in follow(path, stop=stop, offset=offset, poll_s=0.0, sleep=nap)]
+    assert [r.id for r in backlog] == ["id0"]
+    assert followed == ["id1", "id2"]
+    assert read_backlog(tmp_path / "missing.jsonl") == ([], 0)
+
+
+def test_backlog_leaves_a_half_written_line_to_follow(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    AuditLog(path).write(record(0))
+    line = json.dumps(record(1).to_json()) + "\n"
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(line[:20])
+    backlog, offset = read_backlog(path)
+    assert [r.id for r in backlog] == ["id0"]
+
+    def finish() -> None:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(line[20:])
+
+    nap, stop = _naps_then_stop(finish)
+    assert [r.id for r in follow(path, stop=stop, offset=offset, poll_s=0.0, sleep=nap)] == ["id1"]
+
+
+def test_follow_decodes_a_character_split_between_two_reads(tmp_path: Path) -> None:
+    """Operators' names and notes are kept as UTF-8; a read that ends inside a character must
+    not turn it into replacement characters."""
+    path = tmp_path / "audit.jsonl"
+    path.touch()
+    data = (json.dumps(record(1, operator="Zoë").to_json(), ensure_ascii=False) + "\n").encode()
+    cut = data.index("ë".encode()) + 1  # between the two bytes of "ë"
+
+    def append(part: bytes) -> Callable[[], object]:
+        def write() -> None:
+            with path.open("ab") as handle:
+                handle.write(part)
+
+        return write
+
+    nap, stop = _naps_then_stop(append(data[:cut]), append(data[cut:]))
+    got = list(follow(path, stop=stop, poll_s=0.0, sleep=nap))
+    assert [r.operator for r in got] == ["Zoë"]

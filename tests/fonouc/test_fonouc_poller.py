@@ -32,8 +32,8 @@ async def test_campaigns_queues_and_agents_reach_the_view(fonouc_sim: FonoucSimS
         await provider.aclose()
         store.close()
     assert len(view.campaigns) == len(fonouc_sim.center.campaigns())
-    campaign = next(iter(view.campaigns.values())).record
-    assert campaign.ready > 0 and campaign.complete > 0  # pacing from leads by status
+    # Pacing from leads by status (some campaign may be out of leads at this instant).
+    assert any(c.record.ready > 0 and c.record.complete > 0 for c in view.campaigns.values())
     assert len(view.queues) == len(fonouc_sim.center.gates()) + len(fonouc_sim.center.campaigns())
     logged_in = {a["agentId"] for a in fonouc_sim.center.agent_stats()}
     assert len(view.agents) == len(logged_in)

@@ -12,7 +12,14 @@ import json
 import sys
 from typing import Any
 
-from wallboard.audit import AuditError, AuditRecord, default_audit_path, follow, read_records
+from wallboard.audit import (
+    AuditError,
+    AuditRecord,
+    default_audit_path,
+    follow,
+    read_backlog,
+    read_records,
+)
 from wallboard.cli.call_command import EXIT_OK, EXIT_USAGE
 from wallboard.cli.common import ConfigError, error, load
 
@@ -47,7 +54,11 @@ def run(args: argparse.Namespace) -> int:
     data_dir = config.resolved_data_dir()
     path = default_audit_path(data_dir / "demo" if args.demo else data_dir)
     try:
-        records = read_records(path, last=int(args.last))
+        last = int(args.last)
+        if args.follow:
+            records, offset = read_backlog(path, last=last)
+        else:
+            records, offset = read_records(path, last=last), 0
     except AuditError as problem:
         print(f"wallboard audit: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -57,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
         _show(record, args.json)
     if args.follow:
         try:
-            for record in follow(path, stop=lambda: False):
+            # From where the backlog stopped, not from the file's size now: a record written
+            # between the two reads must still be shown, and shown once.
+            for record in follow(path, stop=lambda: False, offset=offset):
                 _show(record, args.json)
         except KeyboardInterrupt:
             return EXIT_OK

@@ -7,8 +7,10 @@ answered calls arrive per free agent. `ratio` adapts the way real dialers chase 
 target: it shrinks after every abandon (never below `est_live`, i.e. one line per free agent,
 which is progressive dialing) and creeps up after every connect, settling where the campaign's
 abandon rate hovers around its own target. Small campaigns therefore spend most of their time
-near one line per agent, as real dialers do; a few campaigns run hot, above the 3% safe
-harbour, so the wallboard's compliance alerts have something to catch.
+near one line per agent, as real dialers do. Most campaigns target well under the 3% safe
+harbour and start the day near one line per free agent; one in eight (by size, see
+`model_build`) targets above it and starts aggressive, so the wallboard's compliance alerts
+have something to catch.
 
 Outcome counting on the `outbound` record (daily, reset at local midnight):
 

@@ -17,7 +17,8 @@ import gc
 import io
 import threading
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
@@ -34,10 +35,18 @@ from .model_control import Control
 from .model_entities import Call
 from .model_errors import CallNotActive, InvalidRequest, NotFound
 from .model_leads import load_leads as apply_leads
+from .model_read import CenterRead
 from .model_settings import SimSettings
 from .model_world import World
 
-__all__ = ["CallNotActive", "ContactCenter", "InvalidRequest", "NotFound", "SimSettings"]
+__all__ = [
+    "CallNotActive",
+    "CenterRead",
+    "ContactCenter",
+    "InvalidRequest",
+    "NotFound",
+    "SimSettings",
+]
 
 AGG_INTERVALS = (900, 1800, 2700, 3600)
 MAX_METADATA_INTERVAL = 10_800
@@ -111,6 +120,16 @@ class ContactCenter:
         """Advance the model to `clock.now()` (every public method does this first)."""
         with self._lock:
             self._world.run_until(self.clock.now().timestamp())
+
+    @contextmanager
+    def read(self) -> Iterator[CenterRead]:
+        """The model's entities at `clock.now()`, for another face over the same model (the
+        FonoUC tenant) that spells them its own way. Holds the center's lock for the whole
+        block, so the HTTP thread cannot move the model mid-read; see `CenterRead` for what
+        a reader may do with them."""
+        with self._lock:
+            self.sync()
+            yield CenterRead(self._world)
 
     # --- real time ---------------------------------------------------------------------------
 

@@ -46,6 +46,12 @@ IVR_GATE_SHARE = 0.75  # share of gate traffic arriving through IVRs (the rest d
 EXTERNAL_MEAN = 150.0  # mean seconds of a cloud or TRAC leg
 GATE_SPLIT = 0.8  # preferred share of IVR transfers that go to our gates
 STRETCH = (0.55, 1.6)  # bounds on scaling IVR flow lengths (45-90 s -> 25-145 s)
+# Abandon targets the dialers chase (abandoned / live-answered). Compliant campaigns aim well
+# under the 3% safe harbour, as a careful operation does; one campaign in HOT_EVERY runs hot,
+# aiming above it, so the compliance alerts have something real to catch.
+COMPLIANT_TARGET = (0.005, 0.015)
+HOT_TARGET = (0.035, 0.05)
+HOT_EVERY = 8
 PACO = ("Paco", "Vu")
 
 
@@ -53,6 +59,28 @@ def _weights(world: World, n: int, sigma: float) -> list[float]:
     raw = [math.exp(world.rng.gauss(0.0, sigma)) for _ in range(n)]
     total = sum(raw) or 1.0
     return [w / total for w in raw]
+
+
+def hot_campaigns(weights: list[float]) -> set[int]:
+    """Indexes of the campaigns that run hot: every `HOT_EVERY`th by size, starting with the
+    second busiest (the busiest is Paco's). Chosen by size, not at random, so the small demo
+    always has exactly one, and one staffed well enough that its abandon rate is more than the
+    noise of a handful of answers."""
+    by_size = sorted(range(len(weights)), key=lambda i: -weights[i])
+    return {i for rank, i in enumerate(by_size) if rank % HOT_EVERY == 1}
+
+
+def _start_ratio(rng: random.Random, p_live: float, hot: bool) -> float:
+    """The pacing ratio a campaign starts the warm-up with (see `dynamics_dialer`).
+
+    Why it matters: the ratio adapts slowly (one small step up per connect), so the warm-up's
+    counters, which are what the wallboard's first screen shows as today and as the first
+    rolling window, are dominated by where it starts. A compliant campaign starts near
+    progressive dialing (about one line per free agent) and works its way up; a hot one starts
+    at about two lines per free agent, as a dialer set too aggressive does."""
+    if hot:
+        return rng.uniform(0.4, 0.7)
+    return p_live * rng.uniform(1.0, 1.35)
 
 
 def build(world: World) -> None:
@@ -64,9 +92,13 @@ def build(world: World) -> None:
 
     # --- campaigns ---
     campaign_weights = _weights(world, scale.campaigns, 0.7)
+    hot = hot_campaigns(campaign_weights)
     for i in range(scale.campaigns):
         p_live = rng.uniform(0.20, 0.35)
-        abandon_target = rng.uniform(0.01, 0.03) if rng.random() < 0.8 else rng.uniform(0.03, 0.06)
+        # The coin that once chose hot campaigns at random is still tossed (and ignored), so a
+        # seed keeps drawing the same account: rosters, leads and numbers.
+        rng.random()
+        abandon_target = rng.uniform(*(HOT_TARGET if i in hot else COMPLIANT_TARGET))
         group = i % len(DIAL_GROUPS)
         campaign = Campaign(
             campaign_id=31_001 + i,
@@ -83,7 +115,7 @@ def build(world: World) -> None:
             talk_mean=rng.uniform(120.0, 240.0),
             success_rate=rng.uniform(0.08, 0.25),
             record_rate=rng.uniform(0.5, 1.0),
-            ratio=rng.uniform(0.4, 0.7),
+            ratio=_start_ratio(rng, p_live, i in hot),
             ratio_max=rng.uniform(1.0, 1.3),
             ratio_up=math.exp(-abandon_target * math.log(RATIO_DOWN) / (1.0 - abandon_target)),
             est_live=p_live * rng.uniform(0.8, 1.2),

@@ -4,8 +4,9 @@ as the RingCX face, spelled the way seed 004 spells them.
 Why a view and not a second model: the issue asks for a FonoUC tenant "whose campaigns, leads,
 queues and agents live in the same dynamic model", so a lead dialed by the model's dialer is a
 lead that changes status here, and an agent who goes on a call in the model is on a call in the
-FonoUC queue status. This class reads the model's state under the model's own lock and keeps
-only what FonoUC adds (lead overlays, voicemail dispositions).
+FonoUC queue status. This class reads the model through `ContactCenter.read()` (the model's
+public read of its entities, under the model's own lock) and keeps only what FonoUC adds (lead
+overlays, voicemail dispositions).
 
 Mapping (assumed where the seed is silent, see `wallboard.providers.fonouc`):
 - a RingCX campaign is a FonoUC campaign, `running` while agents are staffed on it;
@@ -27,19 +28,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from wallboard.sim.fonouc.leadbook import STATUSES, AddedLead, Counts, LeadBook
-from wallboard.sim.model import ContactCenter
+from wallboard.sim.model import CenterRead, ContactCenter
 from wallboard.sim.model_entities import (
     AVAILABLE,
     ON_CALL,
     OUTBOUND,
-    QUEUED,
     WRAP_UP,
     Agent,
     Call,
     Campaign,
 )
 from wallboard.sim.model_leads import normalize_phone
-from wallboard.sim.model_world import World
 
 #: Generated leads were created during the 30 days before the simulation began.
 LEAD_HISTORY_S = 30 * 86_400
@@ -84,17 +83,14 @@ class FonoucTenant:
     # --- the model, read under its lock ------------------------------------------------------
 
     @contextmanager
-    def _world(self) -> Iterator[World]:
-        """The model's world, advanced to now, with the model's lock and ours held.
+    def _read(self) -> Iterator[CenterRead]:
+        """The model's entities at now, with the model's lock and ours held: the model's lock
+        keeps the dialer from moving a lead mid-answer, ours guards the lead books and the
+        voicemail marks."""
+        with self.center.read() as world, self._lock:
+            yield world
 
-        Reaches into the facade's private state because `ContactCenter` has no public read of
-        entities; the one place that does so is here."""
-        center = self.center
-        with center._lock, self._lock:
-            center.sync()
-            yield center._world
-
-    def _book(self, world: World, campaign: Campaign) -> LeadBook:
+    def _book(self, world: CenterRead, campaign: Campaign) -> LeadBook:
         book = self._books.get(campaign.campaign_id)
         if book is None:
             book = LeadBook(
@@ -106,13 +102,13 @@ class FonoucTenant:
     def campaign_hex(self, campaign: Campaign) -> str:
         return hex_id("fonouc", self._seed, "campaign", campaign.campaign_id)
 
-    def _campaign(self, world: World, campaign_hex: str) -> Campaign:
+    def _campaign(self, world: CenterRead, campaign_hex: str) -> Campaign:
         for campaign in world.campaigns.values():
             if self.campaign_hex(campaign) == campaign_hex:
                 return campaign
         raise TenantError(f"no campaign {campaign_hex!r}")
 
-    def _lead(self, world: World, lead_id: str) -> tuple[Campaign, LeadBook, int]:
+    def _lead(self, world: CenterRead, lead_id: str) -> tuple[Campaign, LeadBook, int]:
         for campaign in world.campaigns.values():
             book = self._book(world, campaign)
             index = book.index_of(lead_id)
@@ -124,7 +120,7 @@ class FonoucTenant:
 
     def campaigns_status(self) -> dict[str, dict[str, Any]]:
         """`GET /api/v2/reports/campaigns/leads/status`: campaigns by id."""
-        with self._world() as world:
+        with self._read() as world:
             result: dict[str, dict[str, Any]] = {}
             for campaign in world.campaigns.values():
                 counts = _counts(campaign)
@@ -143,7 +139,7 @@ class FonoucTenant:
         """`GET /api/v2/config/campaigns/{id}/leads`: one page and the next page's key."""
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise TenantError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
-        with self._world() as world:
+        with self._read() as world:
             campaign = self._campaign(world, campaign_hex)
             book = self._book(world, campaign)
             start = 0
@@ -162,7 +158,7 @@ class FonoucTenant:
         """`GET /callcenter/queues/status`: one queue per gate (its skilled agents and waiting
         callers), then one per campaign (its agents and the answered calls waiting for one):
         FonoUC campaigns dial into a queue, so every working agent is in some queue."""
-        with self._world() as world:
+        with self._read() as world:
             by_gate: dict[int, list[Agent]] = {gate_id: [] for gate_id in world.gates}
             by_campaign: dict[int, list[Agent]] = {cid: [] for cid in world.campaigns}
             for agent in world.agents.values():
@@ -172,7 +168,7 @@ class FonoucTenant:
                     by_campaign.setdefault(agent.campaign.campaign_id, []).append(agent)
             records = []
             for number, gate in enumerate(world.gates.values()):
-                waiting = [c for c, _ in gate.queue if c.phase == QUEUED and c.gate is gate]
+                waiting = world.queued_calls(gate)
                 key = ("queue", gate.gate_id)
                 records.append(
                     self._queue(
@@ -195,7 +191,7 @@ class FonoucTenant:
         extension: int,
         agents: list[Agent],
         waiting: list[Call],
-        world: World,
+        world: CenterRead,
     ) -> dict[str, Any]:
         logged_in = [a for a in agents if a.logged_in]
         return {
@@ -246,10 +242,10 @@ class FonoucTenant:
             raise TenantError("pageSize must be between 1 and 10000")
         if end < start:
             raise TenantError("endDate is before startDate")
-        with self._world() as world:
+        with self._read() as world:
             calls = [
                 call
-                for call in (*world.ended.values(), *world.active.values())
+                for call in world.calls()
                 if call.kind == OUTBOUND and call.campaign is not None
                 if start <= call.created <= end
             ]
@@ -297,7 +293,7 @@ class FonoucTenant:
             extra={k: body[k] for k in ("type", "ticket_id", "note", "cool_off") if k in body},
         )
         phone = normalize_phone(number)
-        with self._world() as world:
+        with self._read() as world:
             campaign = self._campaign(world, campaign_hex)
             if phone is not None:
                 upload = {"uploadLeads": [{"leadPhone": phone}], "duplicateHandling": "RETAIN_ALL"}
@@ -309,21 +305,21 @@ class FonoucTenant:
         """`POST /api/v2/config/campaigns/leads/{id}/status/{status}`."""
         if status not in STATUSES:
             raise TenantError(f"status must be one of {', '.join(STATUSES)}")
-        with self._world() as world:
+        with self._read() as world:
             _, book, index = self._lead(world, lead_id)
             book.set_status(index, status)
 
     def delete_lead(self, lead_id: str) -> None:
         """`DELETE /api/v2/config/campaigns/leads/{id}`."""
-        with self._world() as world:
+        with self._read() as world:
             _, book, index = self._lead(world, lead_id)
             book.delete(index)
 
     def set_voicemail(self, cdr_id: str) -> None:
         """`PUT /api/v2/config/campaigns/call/{cdrID}/disposition/voicemail`: the call must be
         an outbound call the dialer placed (active or recently ended)."""
-        with self._world() as world:
-            call = world.find(cdr_id)
+        with self._read() as world:
+            call = world.find_call(cdr_id)
             if call is None or call.kind != OUTBOUND:
                 raise TenantError(f"no outbound call {cdr_id!r}")
             self.voicemail[cdr_id] = int(world.now)
