@@ -11,6 +11,7 @@ its long-lived API token, exactly as it would to RingCX.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -127,11 +128,17 @@ async def open_runtime(
     else:
         name, chosen = config.selected(account)
     history = None
+    scratch: tempfile.TemporaryDirectory[str] | None = None
     if keep_history and config.history.enabled:
         path = Path(config.history.path) if config.history.path else None
-        if path is None:
-            data_dir = config.resolved_data_dir()
-            path = default_history_path(data_dir / DEMO_ACCOUNT if server else data_dir)
+        if path is None and server is not None:
+            # The demo's center is generated afresh at each start, so its counters do not
+            # continue the last run's: rates against that history would be nonsense (a
+            # second demo a few minutes later showed 700 dials a minute). One run, one history.
+            scratch = tempfile.TemporaryDirectory(prefix="wallboard-demo-")
+            path = default_history_path(scratch.name)
+        elif path is None:
+            path = default_history_path(config.resolved_data_dir())
         history = History(path, account=name, retention_days=config.history.retention_days)
     rules = config.alerts.effective_rules()
     if one_shot:
@@ -166,3 +173,5 @@ async def open_runtime(
                 await anyio.to_thread.run_sync(history.close)
             if server is not None:
                 await anyio.to_thread.run_sync(server.stop)
+            if scratch is not None:
+                scratch.cleanup()

@@ -119,3 +119,22 @@ def test_a_restart_the_next_day_reports_the_gap(tmp_path: Path) -> None:
     assert (day.answer, day.abandon) == (130 + 50, 2 + 1)
     assert day.coverage == "covers 22 h 45 min of 24 h"
     history.close()
+
+
+async def test_each_demo_run_keeps_its_own_history_and_leaves_none_behind(tmp_path: Path) -> None:
+    """The demo's center is generated afresh at each start: a second demo must not compute rates
+    against the first one's counters (it showed hundreds of dials a minute)."""
+    from wallboard.config import WallboardConfig
+    from wallboard.runtime import open_runtime
+
+    config = WallboardConfig.model_validate({"data_dir": str(tmp_path)})
+    paths = []
+    for _ in range(2):
+        async with open_runtime(config, demo=True) as runtime:
+            assert runtime.history is not None
+            path = Path(runtime.history.path)
+            assert tmp_path not in path.parents
+            assert path not in paths
+            paths.append(path)
+        assert not path.exists()
+    assert not list(tmp_path.rglob("history.sqlite3"))
