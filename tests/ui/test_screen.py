@@ -196,3 +196,25 @@ async def test_calls_still_loading_say_so_instead_of_zero() -> None:
         pane = app.query_one(CallsPane)
         assert "loading" in str(pane.border_title)
         assert app.query_one(CampaignsPane).row_keys, "the campaigns that did arrive are shown"
+
+
+async def test_sorting_orders_by_value_not_text_and_keeps_no_data_last() -> None:
+    store = Store()
+    store.publish(snapshot(0))
+    store.publish(snapshot(1))
+    app = app_on(store)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        pane = app.query_one(CampaignsPane)
+        view = app.view
+        assert view is not None
+        for reverse in (False, True):
+            pane.sort_by("abandon")  # the second call reverses
+            assert pane.sort_reverse is reverse
+            values = [view.campaigns[k].metrics.get("abandon_rate_today") for k in pane.row_keys]
+            known = [v for v in values if v is not None]
+            assert known == sorted(known, reverse=reverse)
+            assert values[len(known) :] == [None] * (len(values) - len(known))
+        pane.sort_by("active")
+        counts = [view.campaigns[k].record.active for k in pane.row_keys]
+        assert counts == sorted(counts, reverse=pane.sort_reverse)  # numbers, not text

@@ -58,7 +58,6 @@ class CampaignsPane(TablePane):
     #: Counts in column order, by the record field and the name the delta knows them by.
     COUNTS = ("active", "ready", "pending", "staffed", "available")
     OUTCOMES = ("connects", "noanswer", "busy", "machine")
-    #: Columns showing a derived metric, by the metric's name.
     METRICS: ClassVar[dict[str, str]] = {
         "dials": "dials_per_min",
         "answer_rate": "human_answer_rate",
@@ -92,16 +91,10 @@ class CampaignsPane(TablePane):
         )
 
     def sort_value(self, view: View, key: str, column: int) -> Any:
-        ev = view.campaigns[key]
-        c, mv = ev.record, ev.metrics
-        name = self.COLUMNS[column].key
-        if name == "name":
-            return c.name.lower()
-        if name == "starved":
+        if self.COLUMNS[column].key == "starved":
+            mv = view.campaigns[key].metrics
             return mv.get("agent_starved_s") or mv.get("lead_starved_s") or None
-        if name in self.METRICS:
-            return mv.get(self.METRICS[name])
-        return None if name == "trend" else getattr(c, name)
+        return super().sort_value(view, key, column)
 
     def search_text(self, view: View, key: str) -> str:
         c = view.campaigns[key].record
@@ -133,6 +126,7 @@ class IvrPane(TablePane):
         _figure("containment", "Contained", 9),
         Column("trend", "Trend", 12),
     )
+    METRICS: ClassVar[dict[str, str]] = {"containment": "containment"}
 
     def row(self, view: View, key: str) -> Row:
         ev = view.ivr[key]
@@ -144,15 +138,6 @@ class IvrPane(TablePane):
             cell(fmt.pct(ev.metrics.get("containment"))),
             cell(fmt.sparkline(view.trend("ivr", key, "containment"))),
         )
-
-    def sort_value(self, view: View, key: str, column: int) -> Any:
-        ev = view.ivr[key]
-        name = self.COLUMNS[column].key
-        if name == "name":
-            return ev.record.name.lower()
-        if name == "containment":
-            return ev.metrics.get("containment")
-        return None if name == "trend" else getattr(ev.record, name)
 
     def search_text(self, view: View, key: str) -> str:
         r = view.ivr[key].record
@@ -178,6 +163,7 @@ class QueuesPane(TablePane):
         _figure("asa", "ASA", 6),
         Column("trend", "Trend", 8),
     )
+    METRICS: ClassVar[dict[str, str]] = {"sl": "service_level", "asa": "asa_s"}
 
     def row(self, view: View, key: str) -> Row:
         ev = view.queues[key]
@@ -200,17 +186,6 @@ class QueuesPane(TablePane):
             cell(fmt.duration(mv.get("asa_s"))),
             cell(fmt.sparkline(view.trend("queues", key, "calls_waiting"), 8)),
         )
-
-    def sort_value(self, view: View, key: str, column: int) -> Any:
-        ev = view.queues[key]
-        name = self.COLUMNS[column].key
-        if name == "name":
-            return ev.record.name.lower()
-        if name == "sl":
-            return ev.metrics.get("service_level")
-        if name == "asa":
-            return ev.metrics.get("asa_s")
-        return None if name == "trend" else getattr(ev.record, name)
 
     def search_text(self, view: View, key: str) -> str:
         q = view.queues[key].record

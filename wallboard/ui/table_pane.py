@@ -32,6 +32,8 @@ class TablePane(Vertical):
     TITLE: ClassVar[str] = ""
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     DEFAULT_SORT: ClassVar[int | None] = None
+    METRICS: ClassVar[dict[str, str]] = {}
+    """Columns showing a derived metric, by the metric's key (what they sort by)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
@@ -63,9 +65,16 @@ class TablePane(Vertical):
         raise NotImplementedError
 
     def sort_value(self, view: View, key: str, column: int) -> Any:
-        """What `column` sorts by for one entity (None sorts last). By default the row's cell
-        carries no number, so panes override this with the raw values."""
-        return self.row(view, key)[column].text
+        """What `column` sorts by for one entity (None sorts last): the raw value, never the
+        text shown. By default: the name case-folded, a metric named in `METRICS`, nothing for
+        the trend, else the record's field of the column's key."""
+        entity = self.entities(view)[key]
+        name = self.COLUMNS[column].key
+        if name == "name":
+            return str(entity.record.name).lower()
+        if name in self.METRICS:
+            return entity.metrics.get(self.METRICS[name])
+        return None if name == "trend" else getattr(entity.record, name)
 
     def sort_values(self, view: View, keys: list[str], column: int) -> dict[str, Any]:
         """`sort_value` of many entities at once (a pane of thousands overrides it with a tight
