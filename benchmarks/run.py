@@ -53,40 +53,37 @@ QUICK = Plan("quick", SIZES[:1], 2, SIZES[:1], 2, "small", Size(8, 80), 8, 4, 1,
 FULL = Plan("full", SIZES, 7, SIZES, 5, "large", LARGEST, 120, 15, 3, 180, 45, 45)
 
 
-#: Why the misses happen: found by profiling the measures above (cProfile on the screen measure,
-#: the bytes of one poll split by terminal row). Kept here so the file explains its numbers.
+#: What the numbers come from, found by profiling the measures above (cProfile and py-spy on
+#: the screen and steady measures; one poll's bytes split by terminal row). Written under the
+#: tables so the file explains its numbers; keep it true when the code changes.
 NOTES = [
-    "## Where a target is missed, and why",
+    "## What the numbers come from",
     "",
-    "- **Snapshot to screen.** Every poll, each `TablePane.apply` builds a `SortableText` for "
-    "every cell of every row (7,500 agents x 8 + 500 campaigns x 17 + ... ≈ 70,000 cells at "
-    "the largest size), compares it with the old one, and `DataTable.update_cell` bumps the "
-    "table's update count (every cached row render is thrown away) and refreshes the whole "
-    "widget. The agents' *In state* column ticks for every agent every poll on a real center, "
-    "so all 7,500 agent rows change every poll whatever the churn; a row cache keyed on what "
-    "a row shows was tried and bought nothing for that reason (reverted). The calls pane, "
-    "already a Line-API view, is cheap at 10,000 calls. The fix that meets 50 ms is the same "
-    "for the agents (and campaign) panes: keep records by key and build only the visible "
-    "rows' cells in `render_line` (as `wallboard/ui/calls.py` does); that is a redesign of "
-    "`table_pane.py`/`panes.py`, not a small edit, so it is left to the owner of the panes.",
-    "- **Bytes per poll.** `DataTable.update_cell` and `sort` refresh the whole widget, so a "
-    "poll resends every visible line of every pane that changed at all (and the trend "
-    "sparkline column changes on every row every poll). Each pane's horizontal scrollbar "
-    "(the tables are wider than their 100-column half of the screen) costs about 3.5 KB per "
-    "redraw because Textual writes every scrollbar cell as its own styled segment; the "
-    "big-digit tiles add a few KB more. Meeting 8 KB needs per-row refresh "
-    "(`refresh(Region(...))` of the rows that changed, Line-API panes as above) and columns "
-    "that fit the pane (no horizontal scrollbar) in `wallboard.tcss`.",
-    "- **Memory.** Not broken down by this suite; what grows with size is the 10,000 call "
-    "records and views the Store keeps, and the 7,500-row agents `DataTable` holding a rich "
-    "`Text` per cell (the baseline holds plain strings). A Line-API agents pane would drop "
-    "the per-cell objects too.",
-    "- **Cold start.** The floor is Python plus Textual start-up (the bare app row); the rest "
-    "is importing the wallboard (pydantic models, the UI modules), signing in, and the first "
-    "full poll cycle, which at 10,000 calls includes listing every call page.",
-    "- **Steady state.** CPU share is, to first order, the snapshot-to-screen cost of one "
-    "poll (plus the Store's derivation and the HTTP polling) divided by the 15 s cycle, so it "
-    "follows the first measure.",
+    "- **Snapshot to screen.** Every pane is a Line-API `ScrollView` (`wallboard/ui/"
+    "keyed_table.py`, `wallboard/ui/calls.py`): a poll computes each pane's display order "
+    "from one cheap sort value per entity (7,500 agent names, reused when nothing moved), "
+    "builds only the rows on screen, compares them with what was painted and refreshes only "
+    "the cells that differ. What is left at the largest size is that pass over the keys "
+    "(a few ms for 7,500 agents and 10,000 calls), about 60 visible rows, and Textual's "
+    "compositor rendering the dirty regions. The baseline clears and refills every row of "
+    "every table, shown or not.",
+    "- **Bytes per poll.** Only changed cells are refreshed, and `wallboard/ui/"
+    "terminal_output.py` makes Textual write each changed span from the changed segment "
+    "rather than from the widget's left edge (textual#5625). What remains: a full 24-bit "
+    "colour code and a reset around every changed cell (about 40 bytes each, more than the "
+    "text), the trend sparklines (they shift on every row every poll by nature), the big "
+    "digits of the tiles that moved, the status line (next poll time, budget) and the "
+    "border titles that carry live counts. Rows keep a stable order by default: a list "
+    "sorted by a value that changes shifts every row below each change.",
+    "- **Cold start.** The first cycle publishes as soon as the campaign, queue, IVR and agent "
+    "statistics are in, while the 11 pages of calls are still being listed (the calls pane "
+    "says it is loading); the live mark is the first pane's subtitle. The floor is Python "
+    "plus Textual start-up (the bare app row); on top of it come importing the wallboard, "
+    "signing in against the simulator, and the first statistics requests.",
+    "- **Steady state.** CPU per 15 s cycle is mostly the core, not the screen: reading and "
+    "validating 11 pages of calls and the agents list (pydantic), mapping them to domain "
+    "records, the Store's derivation and the history writes. Memory is Python, Textual and "
+    "pydantic (about 55 MB after imports) plus the records of two cycles.",
     "- **Platform load.** Seed 000's loop has no budget and no backoff beyond a fixed 5 s "
     "sleep; its data age is its 15 s sleep plus a storm's length. The wallboard's numbers "
     "come from its budget and `Retry-After` handling.",
@@ -360,7 +357,7 @@ def main(argv: list[str] | None = None) -> None:
         *steady_sections(plan),
         load_section(plan),
     ]
-    write(out, plan.name, sections, time.monotonic() - started)
+    write(out, plan.name, [*sections, NOTES], time.monotonic() - started)
     say(f"wrote {out} in {time.monotonic() - started:.0f} s")
 
 
