@@ -16,7 +16,7 @@ from wallboard.store import Store
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.calls import CallsPane
 from wallboard.ui.factory import AppOptions, FixedCore, build_app, fixed_opener
-from wallboard.ui.panes import AgentsPane, CampaignsPane
+from wallboard.ui.panes import STATE_ORDER, AgentsPane, CampaignsPane
 from wallboard.ui.tiles import tile_values
 
 
@@ -218,3 +218,37 @@ async def test_sorting_orders_by_value_not_text_and_keeps_no_data_last() -> None
         pane.sort_by("active")
         counts = [view.campaigns[k].record.active for k in pane.row_keys]
         assert counts == sorted(counts, reverse=pane.sort_reverse)  # numbers, not text
+
+
+async def test_a_state_change_moves_the_agent_when_sorted_by_state() -> None:
+    base = snapshot(0)
+    agents = base.agents.records
+    store = Store()
+    store.publish(base)
+    app = app_on(store)
+
+    def next_poll(step: int, records: tuple[Any, ...]) -> Any:
+        later = snapshot(step)
+        return replace(later, agents=replace(later.agents, records=records))
+
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        pane = app.query_one(AgentsPane)
+        pane.sort_by("state")
+        order = pane.row_keys
+        busier = replace(agents[0], calls_handled=agents[0].calls_handled + 1)
+        store.publish(next_poll(1, (busier, *agents[1:])))
+        await applied(pilot, app, 2)
+        assert pane.row_keys == order  # a count moved, not the state: same order
+        last = order[-1]
+        moved = next(a for a in agents if a.id == last)
+        first_state = app.view.agents[order[0]].record.state if app.view else ""
+        others = tuple(a for a in (busier, *agents[1:]) if a.id != last)
+        store.publish(next_poll(2, (*others, replace(moved, state=first_state))))
+        await applied(pilot, app, 3)
+        keys = pane.row_keys
+        assert set(keys) == set(order)
+        states = [app.view.agents[k].record.state for k in keys] if app.view else []
+        assert keys.index(last) < len(keys) - 1 or len(set(states)) == 1
+        ranks = [STATE_ORDER.index(s) if s in STATE_ORDER else 99 for s in states]
+        assert ranks == sorted(ranks)  # still in state order after the move

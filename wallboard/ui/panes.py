@@ -236,6 +236,7 @@ class AgentsPane(TablePane):
     SOURCE = "agents"
     TITLE = "Agents by state"
     DEFAULT_SORT = 0  # by name
+    SORTS_BY_RECORD = True
     COLUMNS = (
         Column("name", "Agent", 18),
         Column("state", "State", 10),
