@@ -252,3 +252,17 @@ async def test_a_state_change_moves_the_agent_when_sorted_by_state() -> None:
         assert keys.index(last) < len(keys) - 1 or len(set(states)) == 1
         ranks = [STATE_ORDER.index(s) if s in STATE_ORDER else 99 for s in states]
         assert ranks == sorted(ranks)  # still in state order after the move
+
+
+async def test_clicking_a_column_label_sorts_by_it_and_again_reverses() -> None:
+    store = Store()
+    store.publish(snapshot(0))
+    app = app_on(store)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        pane = app.query_one(CampaignsPane)
+        active_x = CampaignsPane.COLUMNS[0].width + 3  # inside the "Active" label
+        await pilot.click("#campaigns KeyedTable", offset=(active_x, 0))
+        assert (pane.sort_label, pane.sort_reverse) == ("Active ▲", False)
+        await pilot.click("#campaigns KeyedTable", offset=(active_x, 0))
+        assert pane.sort_reverse
