@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from itertools import compress, filterfalse
-from operator import attrgetter
+from operator import attrgetter, is_not
 from operator import sub as _sub
 from types import MappingProxyType
 from typing import Any
@@ -197,22 +197,25 @@ class DeltaBuilder:
         kind: Kind,
         before: Mapping[str, Any] | None,
         after: Mapping[str, Any],
-        compared_before: Mapping[str, tuple[Any, ...]] | None,
-        compared_after: Mapping[str, tuple[Any, ...]],
     ) -> None:
-        if before is None or compared_before is None:
+        if before is None:
             self.appeared[source] = frozenset(after)
             return
         # filterfalse with a bound __contains__ stays in C and builds only the small result.
-        self.appeared[source] = frozenset(filterfalse(before.__contains__, after))
+        appeared = self.appeared[source] = frozenset(filterfalse(before.__contains__, after))
         self.removed[source] = frozenset(filterfalse(after.__contains__, before))
-        if kind.compare is None:
+        compare = kind.compare
+        if compare is None:
             return
-        was = compared_before.get
+        # Only a record that is not the very object of the previous poll can have changed: a
+        # provider re-uses the record of an entity that did not change (RingCX does), so at
+        # thousands of agents this compares the few that changed, not all of them. The
+        # identity test runs in C (`map` of `is_not`).
+        moved = compress(after, map(is_not, map(before.get, after), after.values()))
         updated = frozenset(
             key
-            for key, now in compared_after.items()
-            if (old := was(key)) is not None and old != now
+            for key in filterfalse(appeared.__contains__, moved)
+            if compare(before[key]) != compare(after[key])
         )
         self.updated[source] = updated
         read, names = kind.read_numeric, kind.numeric

@@ -103,9 +103,10 @@ _Item = CounterBatch | Alert | _Maintain
 
 
 def _sparse(fields: tuple[str, ...], values: Values) -> str:
-    return json.dumps(
-        {f: v for f, v in zip(fields, values, strict=True) if v}, separators=(",", ":")
-    )
+    """The non-zero counters as a compact JSON object. Written by hand, not by `json.dumps`:
+    a thousand rows a cycle, and field names are identifiers and values ints (no escaping),
+    so the text is the same as `json.dumps(..., separators=(",", ":"))` at a third the cost."""
+    return "{" + ",".join([f'"{f}":{v:d}' for f, v in zip(fields, values, strict=True) if v]) + "}"
 
 
 class History:
@@ -273,7 +274,10 @@ class History:
             ],
         )
         conn.executemany(
-            "INSERT OR REPLACE INTO counter_state VALUES (?, ?, ?, ?, ?)",
+            # An upsert updates the row in place (REPLACE deletes and inserts it again).
+            "INSERT INTO counter_state VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (account, source, entity)"
+            " DO UPDATE SET t = excluded.t, data = excluded.data",
             [
                 (account, b.source, entity, b.at, _sparse(fields, values))
                 for entity, values in b.state.items()

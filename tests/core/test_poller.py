@@ -54,6 +54,27 @@ async def make_poller() -> AsyncIterator[MakePoller]:
         await provider.aclose()
 
 
+async def test_unchanged_calls_and_agents_are_the_same_records_next_poll(
+    sim: SimServer, make_poller: MakePoller
+) -> None:
+    """The provider re-uses last poll's record of a call or agent that did not change (see
+    `RecordMemo`), so store, snapshot and screen share it; a changed one is new."""
+    poller = make_poller(sim)
+    first = await poller.poll_once()
+    sim.clock.advance(1.0)
+    second = await poller.poll_once()
+    calls_before = {c.uii: c for c in first.snapshot.calls.records}
+    agents_before = {a.id: a for a in first.snapshot.agents.records}
+    assert second.snapshot.calls.records and second.snapshot.agents.records
+    kept = [c for c in second.snapshot.calls.records if calls_before.get(c.uii) is c]
+    assert kept and len(kept) >= len(second.snapshot.calls.records) // 2
+    same_agents = [a for a in second.snapshot.agents.records if agents_before.get(a.id) is a]
+    assert same_agents
+    for agent in second.snapshot.agents.records:  # re-used or not, it says what the sim says
+        truth = next(t for t in sim.center.agent_stats() if str(t["agentId"]) == agent.id)
+        assert agent.state == truth["agentState"]
+
+
 def outbound_requests(sim: SimServer, status: int | None = None) -> int:
     return sim.requests.count(path_contains="/realTimeData/outbound", status=status)
 

@@ -124,6 +124,8 @@ def test_a_restart_the_next_day_reports_the_gap(tmp_path: Path) -> None:
 async def test_each_demo_run_keeps_its_own_history_and_leaves_none_behind(tmp_path: Path) -> None:
     """The demo's center is generated afresh at each start: a second demo must not compute rates
     against the first one's counters (it showed hundreds of dials a minute)."""
+    import anyio
+
     from wallboard.config import WallboardConfig
     from wallboard.runtime import open_runtime
 
@@ -136,5 +138,5 @@ async def test_each_demo_run_keeps_its_own_history_and_leaves_none_behind(tmp_pa
             assert tmp_path not in path.parents
             assert path not in paths
             paths.append(path)
-        assert not path.exists()
-    assert not list(tmp_path.rglob("history.sqlite3"))
+        assert not await anyio.Path(path).exists()
+    assert not [p async for p in anyio.Path(tmp_path).rglob("history.sqlite3")]

@@ -6,40 +6,28 @@ poller speaks sources and budgets. This class maps one to the other and owns not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
-from operator import attrgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from wallboard.budget import BudgetRegistry, BudgetState
 from wallboard.config import AccountConfig
-from wallboard.domain import ActiveCall, BudgetFamily, SourceName
+from wallboard.domain import ActiveCall, Agent, BudgetFamily, SourceName
 from wallboard.providers.base import Fetched, PollCapacity
 from wallboard.providers.ringcx import adapter
 from wallboard.providers.ringcx.client import RingCxClient
-from wallboard.providers.ringcx.wire import ActiveCallListResponse, ParsedBatch
+from wallboard.providers.ringcx.wire import (
+    ActiveCallListResponse,
+    AgentStats,
+    ParsedBatch,
+    RecordMemo,
+)
 
 #: Rows per page of `activeCalls/list`. The seed leaves `maxRows` open; 1,000 keeps a page small
 #: enough to parse in a few milliseconds and 10,000 calls within 10 requests.
 PAGE_SIZE = 1000
-
-#: Every wire field `adapter.call_from_wire` reads: equal fields, equal domain record.
-_CALL_FIELDS = attrgetter(
-    "uii",
-    "ani",
-    "dnis",
-    "dnisE164",
-    "enqueueTime",
-    "dequeueTime",
-    "callState",
-    "archive",
-    "agentFirstName",
-    "agentLastName",
-    "destinationName",
-    "externalId",
-)
 
 _FAMILY_LABELS = {"realtime": "real-time", "reports": "reports"}
 #: Sign-in families are spent once per token lifetime; the screen's budget line leaves them out.
@@ -64,8 +52,15 @@ class RingCxProvider:
         self._config = config
         self.client = client or RingCxClient(config, budgets=budgets)
         self._page_size = page_size
-        self._known_calls: dict[str, tuple[tuple[object, ...], ActiveCall]] = {}
-        """Last listing's calls by uii: their wire fields and domain record."""
+        # Last listing's calls and agents, so that a record that did not change is neither
+        # validated nor mapped again, and stays the same domain object (store, snapshot and
+        # screen then share one copy, and the store's diffs see it is the same at once).
+        self._calls: RecordMemo[ActiveCallListResponse, ActiveCall] = RecordMemo(
+            ActiveCallListResponse, "uii"
+        )
+        self._agents: RecordMemo[AgentStats, Agent] = RecordMemo(
+            AgentStats, "agentId", ticking=AgentStats.TICKING
+        )
 
     @property
     def account(self) -> str:
@@ -107,35 +102,26 @@ class RingCxProvider:
         if source == "queues":
             return _fetched(await client.inbound_stats(), adapter.queue_from_wire)
         if source == "agents":
-            batch = await client.agent_stats()
-            return Fetched(
-                tuple(adapter.agent_from_wire(w, now) for w in batch.records),
-                warnings=len(batch.warnings),
-            )
-        listing = await client.active_calls(page_size=self._page_size, max_pages=max_pages)
+
+            def agent(wire: AgentStats) -> Agent:
+                return adapter.agent_from_wire(wire, now)
+
+            def still(previous: Agent, item: dict[str, Any]) -> bool:
+                return adapter.agent_times_hold(
+                    previous, item.get("stateTime"), item.get("loginTime"), now
+                )
+
+            batch = await client.agent_stats_reusing(self._agents, agent, still)
+            return Fetched(batch.records, warnings=len(batch.warnings))
+        listing = await client.active_calls_reusing(
+            self._calls, adapter.call_from_wire, page_size=self._page_size, max_pages=max_pages
+        )
         return Fetched(
-            self._calls_from_wire(listing.records),
+            listing.records,
             warnings=len(listing.warnings),
             truncated=listing.truncated,
             requests=listing.pages,
         )
-
-    def _calls_from_wire(self, records: Iterable[ActiveCallListResponse]) -> tuple[ActiveCall, ...]:
-        """Domain calls of a listing, re-using last listing's record of each call whose wire
-        fields did not change (most of them, poll to poll). Why: at 10,000 calls, mapping
-        every call again cost more than comparing, and a re-used record keeps the store, the
-        snapshot and the screen on one object instead of a fresh copy of each call a cycle."""
-        known = self._known_calls
-        seen: dict[str, tuple[tuple[object, ...], ActiveCall]] = {}
-        calls: list[ActiveCall] = []
-        for wire in records:
-            fields = _CALL_FIELDS(wire)
-            hit = known.get(wire.uii)
-            call = hit[1] if hit is not None and hit[0] == fields else adapter.call_from_wire(wire)
-            seen[wire.uii] = (fields, call)
-            calls.append(call)
-        self._known_calls = seen
-        return tuple(calls)
 
     async def aclose(self) -> None:
         await self.client.aclose()
