@@ -36,6 +36,19 @@ async def applied(pilot: Pilot[None], app: WallboardApp, count: int) -> None:
     raise AssertionError(f"only {app.views_applied} views applied, wanted {count}")
 
 
+def agents_app() -> tuple[Store, WallboardApp]:
+    """A store holding the fixed data's first poll, and the screen on it."""
+    store = Store()
+    store.publish(snapshot(0))
+    return store, app_on(store)
+
+
+def agents_poll(step: int, records: tuple[Any, ...]) -> Any:
+    """The fixed data's poll `step` with these agent records."""
+    later = snapshot(step)
+    return replace(later, agents=replace(later.agents, records=records))
+
+
 async def test_new_and_ended_calls_are_marked_by_uii() -> None:
     store = Store()
     store.publish(snapshot(0))
@@ -124,16 +137,9 @@ async def test_read_only_and_keymap_and_theme_fallback() -> None:
         assert "READ-ONLY" in str(app.query_one("#status").render())
 
 
-async def test_a_changed_count_repaints_that_cell_and_its_mark_goes_next_poll() -> None:
-    base = snapshot(0)
-    agents = base.agents.records
-    store = Store()
-    store.publish(base)
-    app = app_on(store)
-
-    def next_poll(step: int, records: tuple[Any, ...]) -> Any:
-        later = snapshot(step)
-        return replace(later, agents=replace(later.agents, records=records))
+async def test_a_changed_count_repaints_that_cell_and_its_mark_goes_agents_poll() -> None:
+    agents = snapshot(0).agents.records
+    store, app = agents_app()
 
     async with app.run_test(size=(200, 60)) as pilot:
         await applied(pilot, app, 1)
@@ -143,13 +149,13 @@ async def test_a_changed_count_repaints_that_cell_and_its_mark_goes_next_poll() 
         assert first in table.visible_rows
         cells, lines = table.cells_repainted, table.lines_repainted
         busier = replace(agents[0], calls_handled=agents[0].calls_handled + 1)
-        store.publish(next_poll(1, (busier, *agents[1:])))
+        store.publish(agents_poll(1, (busier, *agents[1:])))
         await applied(pilot, app, 2)
         handled = [c.key for c in AgentsPane.COLUMNS].index("calls_handled")
         row = table.visible_rows[first]
         assert row[handled].mark == 1 and row[handled].text == f"{busier.calls_handled:,}"
         assert (table.cells_repainted, table.lines_repainted) == (cells + 1, lines)
-        store.publish(next_poll(2, (busier, *agents[1:])))
+        store.publish(agents_poll(2, (busier, *agents[1:])))
         await applied(pilot, app, 3)
         assert table.visible_rows[first][handled].mark == 0  # last poll's mark is gone
         assert (table.cells_repainted, table.lines_repainted) == (cells + 2, lines)
@@ -221,15 +227,8 @@ async def test_sorting_orders_by_value_not_text_and_keeps_no_data_last() -> None
 
 
 async def test_a_state_change_moves_the_agent_when_sorted_by_state() -> None:
-    base = snapshot(0)
-    agents = base.agents.records
-    store = Store()
-    store.publish(base)
-    app = app_on(store)
-
-    def next_poll(step: int, records: tuple[Any, ...]) -> Any:
-        later = snapshot(step)
-        return replace(later, agents=replace(later.agents, records=records))
+    agents = snapshot(0).agents.records
+    store, app = agents_app()
 
     async with app.run_test(size=(200, 60)) as pilot:
         await applied(pilot, app, 1)
@@ -237,14 +236,14 @@ async def test_a_state_change_moves_the_agent_when_sorted_by_state() -> None:
         pane.sort_by("state")
         order = pane.row_keys
         busier = replace(agents[0], calls_handled=agents[0].calls_handled + 1)
-        store.publish(next_poll(1, (busier, *agents[1:])))
+        store.publish(agents_poll(1, (busier, *agents[1:])))
         await applied(pilot, app, 2)
         assert pane.row_keys == order  # a count moved, not the state: same order
         last = order[-1]
         moved = next(a for a in agents if a.id == last)
         first_state = app.view.agents[order[0]].record.state if app.view else ""
         others = tuple(a for a in (busier, *agents[1:]) if a.id != last)
-        store.publish(next_poll(2, (*others, replace(moved, state=first_state))))
+        store.publish(agents_poll(2, (*others, replace(moved, state=first_state))))
         await applied(pilot, app, 3)
         keys = pane.row_keys
         assert set(keys) == set(order)
