@@ -184,8 +184,9 @@ class KeyedTable(ScrollView, can_focus=True):
         self._build_row: RowBuilder = lambda key: ()
         self._rows: dict[str, Row] = {}
         """Rows built since the last `show`: the visible ones (and any scrolled past)."""
-        self._on_screen: dict[int, tuple[str, Row]] = {}
-        """Line index -> (key, row) as last painted: what `show` compares against."""
+        self._on_screen: dict[int, tuple[str, Row, bool]] = {}
+        """Line index -> (key, row, under the cursor) as last painted: what `show` compares
+        against."""
         self._strips: dict[tuple[str, bool], Strip] = {}
         self._style_cache: dict[bool, tuple[Style, Style, Style]] = {}
         self.show_cursor = True
@@ -225,10 +226,11 @@ class KeyedTable(ScrollView, can_focus=True):
         for index in range(first, min(first + count, len(self._order))):
             key = self._order[index]
             row = self._row(key)
-            self._on_screen[index] = (key, row)
+            selected = self._selected(index)
+            self._on_screen[index] = (key, row, selected)
             old = before.pop(index, None)
             line = index - first + 1
-            if old is None or old[0] != key:
+            if old is None or old[0] != key or old[2] != selected:
                 self._repaint_line(line)
                 continue
             old_row = old[1]
@@ -248,6 +250,9 @@ class KeyedTable(ScrollView, can_focus=True):
         for index in before:  # lines now past the end of the table: blank them
             if first <= index < first + count:
                 self._repaint_line(index - first + 1)
+
+    def _selected(self, index: int) -> bool:
+        return self.show_cursor and index == self.cursor and self.has_focus
 
     def _repaint_line(self, line: int) -> None:
         if 0 <= line < self.size.height:
@@ -300,7 +305,7 @@ class KeyedTable(ScrollView, can_focus=True):
     @property
     def visible_rows(self) -> dict[str, Row]:
         """The rows on screen by key, as last painted."""
-        return dict(self._on_screen.values())
+        return {key: row for key, row, _ in self._on_screen.values()}
 
     def row(self, key: str) -> Row | None:
         """One row as the table would show it now (built on demand)."""
@@ -328,10 +333,10 @@ class KeyedTable(ScrollView, can_focus=True):
             if index >= len(self._order):
                 return Strip.blank(width, self._styles(False)[0])
             key = self._order[index]
-            selected = self.show_cursor and index == self.cursor and self.has_focus
+            selected = self._selected(index)
             strip_key = (key, selected)
             row = self._row(key)
-            self._on_screen[index] = (key, row)
+            self._on_screen[index] = (key, row, selected)
             cached = self._strips.get(strip_key)
             if cached is None:
                 cached = self._strips[strip_key] = Strip(self._segments(row, selected))
