@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from demo_helpers import until
 from textual.pilot import Pilot
 
 from wallboard.config import WallboardConfig
@@ -52,15 +53,6 @@ def sim_app(
         }
     )
     return build_app(config, AppOptions(account="sim", keep_history=False, **options))
-
-
-async def until(pilot: Pilot[None], condition: Any, what: str, tries: int = 400) -> None:
-    """Let the app run until `condition()` holds (bounded; nothing about wall-clock time)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 async def ready(pilot: Pilot[None], app: WallboardApp) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
+from demo_helpers import until
 from textual.widgets import Static
 
 from wallboard.cli.main import build_parser, main
@@ -36,14 +36,6 @@ def fonouc_app(**options: object) -> WallboardApp:
         config,
         AppOptions(demo=True, demo_platform="fonouc", keep_history=False, **options),  # type: ignore[arg-type]
     )
-
-
-async def until(pilot: Pilot[None], condition: object, what: str, tries: int = 600) -> None:
-    for _ in range(tries):
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def tenant_leads(app: WallboardApp, campaign: str) -> dict[str, dict[str, Any]]:

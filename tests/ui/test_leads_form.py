@@ -9,29 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from demo_helpers import demo_app, until
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from wallboard.config import WallboardConfig
 from wallboard.ui.app import WallboardApp
-from wallboard.ui.factory import AppOptions, build_app
 from wallboard.ui.leads_form import LeadPushForm, parse_options
 from wallboard.ui.leads_open import selected_campaign
 
 SIZE = (200, 60)
-
-
-def demo_app(**options: object) -> WallboardApp:
-    config = WallboardConfig.model_validate({"history": {"enabled": False}})
-    return build_app(config, AppOptions(demo=True, keep_history=False, **options))  # type: ignore[arg-type]
-
-
-async def until(pilot: Pilot[None], condition: object, what: str, tries: int = 600) -> None:
-    for _ in range(tries):
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def sim_of(app: WallboardApp) -> Any:

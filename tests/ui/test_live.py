@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from demo_helpers import demo_app, until
 from rich.console import Console
 from textual.pilot import Pilot
 
@@ -29,20 +30,6 @@ def as_text(renderable: object) -> str:
     console = Console(width=400, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
-
-
-def demo_app(**options: object) -> WallboardApp:
-    config = WallboardConfig.model_validate({"history": {"enabled": False}})
-    return build_app(config, AppOptions(demo=True, keep_history=False, **options))  # type: ignore[arg-type]
-
-
-async def until(pilot: Pilot[None], condition: object, what: str, tries: int = 600) -> None:
-    """Let the app run until `condition()` holds (bounded; asserts nothing about time)."""
-    for _ in range(tries):
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 async def next_view(pilot: Pilot[None], app: WallboardApp) -> None:

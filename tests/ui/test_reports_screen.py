@@ -11,15 +11,14 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from demo_helpers import demo_app, until
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from wallboard import runtime
-from wallboard.config import WallboardConfig
 from wallboard.reports_rows import AgentInterval, QueueInterval
 from wallboard.ui.app import WallboardApp
-from wallboard.ui.factory import AppOptions, build_app
 from wallboard.ui.help import HelpScreen, report_formulas_table
 from wallboard.ui.reports_extended import ExtendedScreen
 from wallboard.ui.reports_screen import ReportsScreen
@@ -33,19 +32,6 @@ EARLY = datetime(2025, 1, 15, 7, 40, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def _early_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runtime, "demo_start", lambda zone, now=None: EARLY)
-
-
-def demo_app(**options: object) -> WallboardApp:
-    config = WallboardConfig.model_validate({"history": {"enabled": False}})
-    return build_app(config, AppOptions(demo=True, keep_history=False, **options))  # type: ignore[arg-type]
-
-
-async def until(pilot: Pilot[None], condition: object, what: str, tries: int = 600) -> None:
-    for _ in range(tries):
-        if condition():  # type: ignore[operator]
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 async def open_reports(pilot: Pilot[None], app: WallboardApp) -> ReportsScreen:
