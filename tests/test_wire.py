@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from wallboard.providers.ringcx import wire
+from wallboard.providers.ringcx.record_memo import NotJson, RecordMemo
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -121,6 +123,11 @@ def test_access_denied_body_from_seed_000() -> None:
 # --- RecordMemo: unchanged records are not validated again -----------------------------------
 
 
+def answer(*records: object) -> bytes:
+    """An answer's bytes, as the platform sends them."""
+    return json.dumps(list(records)).encode()
+
+
 def call(uii: str, **fields: object) -> dict[str, object]:
     return {
         "uii": uii,
@@ -130,8 +137,8 @@ def call(uii: str, **fields: object) -> dict[str, object]:
     }
 
 
-def call_memo() -> wire.RecordMemo[wire.ActiveCallListResponse, wire.ActiveCallListResponse]:
-    return wire.RecordMemo(wire.ActiveCallListResponse, "uii")
+def call_memo() -> RecordMemo[wire.ActiveCallListResponse, wire.ActiveCallListResponse]:
+    return RecordMemo(wire.ActiveCallListResponse, "uii")
 
 
 def same(record: wire.ActiveCallListResponse) -> wire.ActiveCallListResponse:
@@ -140,10 +147,10 @@ def same(record: wire.ActiveCallListResponse) -> wire.ActiveCallListResponse:
 
 def test_an_unchanged_record_is_reused_and_a_changed_one_validated_again() -> None:
     memo = call_memo()
-    first = memo.parse([call("1"), call("2"), call("3")], same)
+    first = memo.parse(answer(call("1"), call("2"), call("3")), same)
     assert (memo.validated, memo.reused) == (3, 0)
-    # A fresh parse of the same JSON: equal objects, not the same dicts.
-    second = memo.parse([call("1"), call("2", ani="5559990000"), call("3"), call("4")], same)
+    # The same records again, in a new answer: not parsed, not validated.
+    second = memo.parse(answer(call("1"), call("2", ani="5559990000"), call("3"), call("4")), same)
     assert (memo.validated, memo.reused) == (2, 2)
     assert second.records[0] is first.records[0] and second.records[2] is first.records[2]
     assert second.records[1].ani == "5559990000" and second.records[1] is not first.records[1]
@@ -152,41 +159,71 @@ def test_an_unchanged_record_is_reused_and_a_changed_one_validated_again() -> No
 
 def test_a_field_added_or_retyped_is_a_change() -> None:
     memo = call_memo()
-    first = memo.parse([call("1", archive=False), call("2")], same)
-    second = memo.parse([call("1", archive=0), call("2", cnam="NEW")], same)
-    # 0 == False in Python, and the model reads a JSON 0 as false too: the same record.
-    assert second.records[0] is first.records[0]
+    first = memo.parse(answer(call("1", archive=False), call("2")), same)
+    second = memo.parse(answer(call("1", archive=0), call("2", cnam="NEW")), same)
+    # The model reads a JSON 0 as false too, but other bytes are another record: validated.
+    assert second.records[0] is not first.records[0] and second.records[0].archive is False
     assert second.records[1] is not first.records[1] and second.records[1].cnam == "NEW"
+    assert (memo.validated, memo.reused) == (2, 0)
 
 
 def test_a_malformed_record_is_still_a_counted_warning() -> None:
     memo = call_memo()
-    memo.parse([call("1"), call("2"), call("3")], same)
-    batch = memo.parse([call("1"), call("2", enqueueTime="soon"), {"ani": "no uii"}, 7], same)
+    memo.parse(answer(call("1"), call("2"), call("3")), same)
+    batch = memo.parse(answer(call("1"), call("2", enqueueTime="soon"), {"ani": "no uii"}, 7), same)
     assert [r.uii for r in batch.records] == ["1"]
     assert [w.index for w in batch.warnings] == [1, 2, 3]
     assert "enqueueTime" in batch.warnings[0].reason and "uii" in batch.warnings[1].reason
     # The record that went bad is forgotten: good again, it is validated again.
-    again = memo.parse([call("1"), call("2")], same)
+    again = memo.parse(answer(call("1"), call("2")), same)
     assert (memo.validated, memo.reused) == (1, 1) and len(again.records) == 2
 
 
 def test_a_listing_over_pages_keeps_each_key_once_and_forgets_the_absent() -> None:
     memo = call_memo()
     memo.begin()
-    page0 = memo.read([call("1"), call("2")], same)
-    page1 = memo.read([call("2"), call("3", dnis=[1])], same, offset=2)  # "2" moved pages
+    page0 = memo.read(answer(call("1"), call("2")), same)
+    page1 = memo.read(answer(call("2"), call("3", dnis=[1])), same, offset=2)  # "2" moved pages
     memo.end()
     assert [r.uii for r in page0.records + page1.records] == ["1", "2"]
     assert [w.index for w in page1.warnings] == [3]
     assert len(memo) == 2
-    memo.parse([call("2")], same)
+    memo.parse(answer(call("2")), same)
     assert len(memo) == 1 and memo.reused == 1
 
 
 def test_a_payload_that_is_not_a_list_is_one_warning() -> None:
-    batch = call_memo().parse({"error": "nope"}, same)
+    batch = call_memo().parse(b'{"error": "nope"}', same)
     assert batch.records == () and batch.warnings[0].index == -1
+    assert batch.warnings[0].reason == "expected a JSON array, got dict"
+
+
+def test_a_list_wrapped_in_an_object_is_read() -> None:
+    batch = call_memo().parse(b'{"records": ' + answer(call("1"), call("2")) + b', "n": 2}', same)
+    assert [r.uii for r in batch.records] == ["1", "2"] and batch.size == 2
+
+
+def test_an_answer_that_is_not_json_raises_not_json() -> None:
+    with pytest.raises(NotJson, match="not valid JSON"):
+        call_memo().parse(b"<html>502 Bad Gateway</html>", same)
+
+
+def test_compact_and_spaced_json_are_both_read_and_ticks_cut_from_either() -> None:
+    memo: RecordMemo[wire.AgentStats, wire.AgentStats]
+    memo = RecordMemo(wire.AgentStats, "agentId", ticking=wire.AgentStats.TICKING)
+    compact = b'[{"agentId":7,"stateTime":30,"loginTime":99,"agentState":"AVAILABLE"}]'
+    first = memo.parse(compact, same_agent).records[0]
+    again = b'[{"agentId":7,"stateTime":45,"loginTime":114,"agentState":"AVAILABLE"}]'
+    assert (
+        memo.parse(
+            again, same_agent, lambda _p, values: values == {"stateTime": 45, "loginTime": 114}
+        ).records[0]
+        is first
+    )
+
+
+def same_agent(record: wire.AgentStats) -> wire.AgentStats:
+    return record
 
 
 def agent(state_time: object, **fields: object) -> dict[str, object]:
@@ -194,8 +231,8 @@ def agent(state_time: object, **fields: object) -> dict[str, object]:
 
 
 def test_ticking_fields_are_left_to_still_and_any_other_change_validates() -> None:
-    memo: wire.RecordMemo[wire.AgentStats, wire.AgentStats]
-    memo = wire.RecordMemo(wire.AgentStats, "agentId", ticking=wire.AgentStats.TICKING)
+    memo: RecordMemo[wire.AgentStats, wire.AgentStats]
+    memo = RecordMemo(wire.AgentStats, "agentId", ticking=wire.AgentStats.TICKING)
     asked: list[object] = []
 
     def still(previous: wire.AgentStats, item: dict[str, object]) -> bool:
@@ -205,12 +242,12 @@ def test_ticking_fields_are_left_to_still_and_any_other_change_validates() -> No
     def keep(record: wire.AgentStats) -> wire.AgentStats:
         return record
 
-    first = memo.parse([agent(30)], keep).records[0]
-    assert memo.parse([agent(45)], keep, still).records[0] is first and asked == [45]
+    first = memo.parse(answer(agent(30)), keep).records[0]
+    assert memo.parse(answer(agent(45)), keep, still).records[0] is first and asked == [45]
     assert memo.reused == 1
-    redone = memo.parse([agent(3)], keep, still).records[0]  # a new state: `still` said no
+    redone = memo.parse(answer(agent(3)), keep, still).records[0]  # a new state: `still` said no
     assert redone is not first and redone.stateTime == 3 and memo.validated == 1
-    changed = memo.parse([agent(18, agentState="ON_CALL")], keep, still).records[0]
+    changed = memo.parse(answer(agent(18, agentState="ON_CALL")), keep, still).records[0]
     assert changed.agentState == "ON_CALL" and asked == [45, 3]  # not asked: it changed
-    bad = memo.parse([agent("long")], keep, still)
+    bad = memo.parse(answer(agent("long")), keep, still)
     assert bad.records == () and bad.warnings[0].index == 0

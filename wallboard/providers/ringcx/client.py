@@ -32,13 +32,13 @@ from wallboard.providers.ringcx.errors import (
     InvalidRequest,
     MalformedResponse,
 )
+from wallboard.providers.ringcx.record_memo import Converted, NotJson, RecordMemo
 from wallboard.providers.ringcx.transport import Kind, Transport
 from wallboard.providers.ringcx.wire import (
     ActiveCallListResponse,
     AgentExtendedIntervalStats,
     AgentIntervalStats,
     AgentStats,
-    Converted,
     InboundQueueStats,
     InteractionSegment,
     IvrStats,
@@ -48,7 +48,6 @@ from wallboard.providers.ringcx.wire import (
     ParsedBatch,
     ParseWarning,
     QueueIntervalStats,
-    RecordMemo,
     SubAccount,
     parse_json_array,
     parse_records,
@@ -305,7 +304,11 @@ class RingCxClient:
         """`agent_stats`, converted through `memo`: an agent whose record did not change
         since the memo's last listing is not validated again (see `RecordMemo`)."""
         response = await self._realtime_answer("agent")
-        return memo.parse(self._json(response, "real-time agent"), convert, still)
+        memo.begin()
+        try:
+            return self._memo_read(memo, response, "real-time agent", convert, still)
+        finally:
+            memo.end()
 
     async def _realtime(self, kind: str, model: type[M]) -> ParsedBatch[M]:
         response = await self._realtime_answer(kind)
@@ -378,11 +381,12 @@ class RingCxClient:
         for page in range(max_pages):
             params = {**base, "page": page, "maxRows": page_size}
             response = await self._send("GET", url, what="active calls", params=params)
-            payload = _list_payload(self._json(response, "active calls"))
-            batch = memo.read(payload, convert, offset=page * page_size)
+            batch = self._memo_read(
+                memo, response, "active calls", convert, offset=page * page_size
+            )
             records += batch.records
             warnings += batch.warnings
-            if not isinstance(payload, list) or len(payload) < page_size:
+            if batch.size < page_size:
                 memo.end()
                 return ActiveCalls(tuple(records), tuple(warnings), page + 1, False)
         memo.end()
@@ -648,6 +652,24 @@ class RingCxClient:
             raise MalformedResponse(
                 f"{what}: the answer is not valid JSON ({len(response.content)} bytes)",
                 status=response.status_code,
+            ) from None
+
+    def _memo_read(
+        self,
+        memo: RecordMemo[M, D],
+        response: httpx.Response,
+        what: str,
+        convert: Callable[[M], D],
+        still: Callable[[D, dict[str, Any]], bool] | None = None,
+        *,
+        offset: int = 0,
+    ) -> Converted[D]:
+        """One answer of a listing read through `memo` straight from its bytes."""
+        try:
+            return memo.read(response.content, convert, still, offset=offset)
+        except NotJson as error:
+            raise MalformedResponse(
+                f"{what}: the answer is {error}", status=response.status_code
             ) from None
 
     def _boolean(self, response: httpx.Response, action: str, uii: str | None) -> bool:

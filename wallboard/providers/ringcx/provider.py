@@ -18,12 +18,8 @@ from wallboard.domain import ActiveCall, Agent, BudgetFamily, SourceName
 from wallboard.providers.base import Fetched, PollCapacity
 from wallboard.providers.ringcx import adapter
 from wallboard.providers.ringcx.client import RingCxClient
-from wallboard.providers.ringcx.wire import (
-    ActiveCallListResponse,
-    AgentStats,
-    ParsedBatch,
-    RecordMemo,
-)
+from wallboard.providers.ringcx.record_memo import RecordMemo
+from wallboard.providers.ringcx.wire import ActiveCallListResponse, AgentStats, ParsedBatch
 
 #: Rows per page of `activeCalls/list`. The seed leaves `maxRows` open; 1,000 keeps a page small
 #: enough to parse in a few milliseconds and 10,000 calls within 10 requests.

@@ -12,11 +12,9 @@ finds its model. Identity fields that the seeds call `subaccountId` and the olde
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from operator import itemgetter
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator
@@ -435,7 +433,7 @@ class ParsedBatch(Generic[M]):
     warnings: tuple[ParseWarning, ...] = ()
 
 
-def _short_reason(error: ValidationError) -> str:
+def short_reason(error: ValidationError) -> str:
     parts = []
     for item in error.errors()[:3]:
         where = ".".join(str(p) for p in item.get("loc", ())) or "record"
@@ -444,7 +442,7 @@ def _short_reason(error: ValidationError) -> str:
 
 
 @cache
-def _array_of(model: type[M]) -> TypeAdapter[list[M]]:
+def array_adapter(model: type[M]) -> TypeAdapter[list[M]]:
     return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
@@ -455,7 +453,7 @@ def parse_json_array(model: type[M], content: bytes) -> ParsedBatch[M] | None:
     records (a bad record, a wrapped list, broken JSON): the caller then takes the lenient
     path (`parse_records`), so one bad record still costs only itself."""
     try:
-        return ParsedBatch(tuple(_array_of(model).validate_json(content)))
+        return ParsedBatch(tuple(array_adapter(model).validate_json(content)))
     except ValidationError:
         return None
 
@@ -474,193 +472,5 @@ def parse_records(model: type[M], payload: Any) -> ParsedBatch[M]:
         try:
             records.append(model.model_validate(item))
         except ValidationError as error:
-            warnings.append(ParseWarning(name, index, _short_reason(error)))
+            warnings.append(ParseWarning(name, index, short_reason(error)))
     return ParsedBatch(tuple(records), tuple(warnings))
-
-
-# --- Re-using last answer's records ------------------------------------------------------------
-
-D = TypeVar("D")
-
-_MISSING: Any = object()
-_CLAIMED: Any = ((), (), _MISSING)
-_KEY_TYPES = frozenset({str, int})
-_Pick = Callable[[tuple[Any, ...]], tuple[Any, ...]]
-
-
-def _picker(positions: list[int]) -> _Pick:
-    """The values at `positions` of a tuple, as a tuple (`itemgetter` in C when it can)."""
-    if len(positions) > 1:
-        return itemgetter(*positions)
-    return lambda values: tuple(values[i] for i in positions)
-
-
-@dataclass(frozen=True)
-class Converted(Generic[D]):
-    """A batch read through a `RecordMemo`: good records converted (or re-used), in the
-    answer's order, each key once; bad ones counted as warnings."""
-
-    records: tuple[D, ...]
-    warnings: tuple[ParseWarning, ...] = ()
-
-
-class RecordMemo(Generic[M, D]):
-    """Last listing's records of one endpoint by key: each record's JSON object as a tuple of
-    its keys and values, and what its validated wire record was converted to.
-
-    Why: poll to poll, most of 10,000 calls and 7,000 agents are the same JSON object again,
-    and validating each with pydantic every 15 seconds was a third of the wallboard's CPU.
-    A record whose object equals last listing's (same keys, same values, compared exactly) is
-    not validated again: last time's converted value is re-used. A new or changed record is
-    validated by its wire model as before, and a malformed one is still a counted warning.
-
-    Why the values and not the wire record: the wire record (a pydantic model with its own
-    dict and field set) costs several times the tuple, and only its conversion is needed.
-    The tuple shares its strings with the converted record wherever the conversion keeps them.
-
-    `ticking` names fields that change in every answer without the record changing (an
-    agent's seconds in state); they are left out of the comparison, and `still(previous,
-    item)` decides whether the previous conversion still holds with this answer's values.
-
-    A listing may span several answers (pages): `begin()`, `read()` each page, `end()`.
-    Records not read since `begin()` are forgotten at `end()`, so the memo holds one listing.
-    """
-
-    def __init__(self, model: type[M], key: str, *, ticking: tuple[str, ...] = ()) -> None:
-        self.model = model
-        self.key = key
-        self.ticking = ticking
-        self._known: dict[Hashable, tuple[tuple[str, ...], tuple[Any, ...], D]] = {}
-        self._seen: dict[Hashable, tuple[tuple[str, ...], tuple[Any, ...], D]] = {}
-        self._shapes: dict[tuple[str, ...], tuple[tuple[str, ...], _Pick | None]] = {}
-        self._shape: tuple[str, ...] = ()
-        self._pick: _Pick | None = None
-        self.validated = 0
-        """Records validated by the model since `begin()` (new, changed or malformed)."""
-        self.reused = 0
-        """Records re-used since `begin()`."""
-
-    def __len__(self) -> int:
-        return len(self._known)
-
-    def begin(self) -> None:
-        self._seen = {}
-        self.validated = self.reused = 0
-
-    def end(self) -> None:
-        self._known, self._seen = self._seen, {}
-
-    def parse(
-        self,
-        payload: Any,
-        convert: Callable[[M], D],
-        still: Callable[[D, dict[str, Any]], bool] | None = None,
-    ) -> Converted[D]:
-        """One answer that is the whole listing: `begin()`, `read()`, `end()`."""
-        self.begin()
-        batch = self.read(payload, convert, still)
-        self.end()
-        return batch
-
-    def read(
-        self,
-        payload: Any,
-        convert: Callable[[M], D],
-        still: Callable[[D, dict[str, Any]], bool] | None = None,
-        *,
-        offset: int = 0,
-    ) -> Converted[D]:
-        """One answer of the listing. `offset` is the position of its first record in the
-        listing (warnings carry listing positions). A key already read since `begin()` is
-        skipped: a record that moved between pages while they were read is kept once."""
-        name = self.model.__name__
-        if not isinstance(payload, list):
-            kind = type(payload).__name__
-            return Converted((), (ParseWarning(name, -1, f"expected a JSON array, got {kind}"),))
-        known, seen = self._known, self._seen
-        key_name, shape, pick = self.key, self._shape, self._pick
-        records: list[Any] = []
-        # Records to validate: their position in `records` and the key and object they will
-        # be remembered by (key None: not remembered); the items and their answer indexes.
-        pending: list[tuple[int, Any, tuple[str, ...], tuple[Any, ...]]] = []
-        fresh: list[Any] = []
-        fresh_index: list[int] = []
-        for index, item in enumerate(payload):
-            if type(item) is dict and type(key := item.get(key_name)) in _KEY_TYPES:
-                keys = tuple(item)
-                if keys != shape:
-                    shape, pick = self._shape_of(keys)
-                values = tuple(item.values()) if pick is None else pick(tuple(item.values()))
-                if key in seen:
-                    continue
-                hit = known.get(key)
-                if (
-                    hit is not None
-                    and hit[1] == values
-                    and hit[0] is shape
-                    and (still is None or still(hit[2], item))
-                ):
-                    seen[key] = hit
-                    records.append(hit[2])
-                    continue
-                seen[key] = _CLAIMED
-                pending.append((len(records), key, shape, values))
-            else:  # not an object, or no usable key: validated, not remembered
-                pending.append((len(records), None, (), ()))
-            records.append(_MISSING)
-            fresh.append(item)
-            fresh_index.append(index)
-        self.validated += len(fresh)
-        self.reused += len(records) - len(fresh)
-        if not fresh:
-            return Converted(tuple(records))
-        converted, failed = self._validate(fresh, convert)
-        warnings: list[ParseWarning] = []
-        for number, (position, key, keys, values) in enumerate(pending):
-            if number in failed:
-                if key is not None:
-                    del seen[key]
-                warnings.append(ParseWarning(name, offset + fresh_index[number], failed[number]))
-                continue
-            value = records[position] = converted[number]
-            if key is not None:
-                seen[key] = (keys, values, value)
-        if warnings:
-            records = [record for record in records if record is not _MISSING]
-        return Converted(tuple(records), tuple(warnings))
-
-    def _shape_of(self, keys: tuple[str, ...]) -> tuple[tuple[str, ...], _Pick | None]:
-        """One shared tuple per list of field names (records are compared by it, so an
-        identity check suffices), and the picker of the values that are not ticking."""
-        shape = self._shapes.get(keys)
-        if shape is None:
-            if len(self._shapes) >= 64:  # a platform that varies its fields without end
-                self._shapes.clear()
-            kept = [i for i, name in enumerate(keys) if name not in self.ticking]
-            pick: _Pick | None = None
-            if len(kept) < len(keys):
-                pick = _picker(kept)
-            shape = self._shapes[keys] = (keys, pick)
-        self._shape, self._pick = shape
-        return shape
-
-    def _validate(
-        self, items: list[Any], convert: Callable[[M], D]
-    ) -> tuple[list[D], dict[int, str]]:
-        """Every item validated and converted; failures by their position in `items`. One
-        pass over the list when all are good (the common case), else item by item."""
-        if not items:
-            return [], {}
-        try:
-            return list(map(convert, _array_of(self.model).validate_python(items))), {}
-        except ValidationError:
-            pass
-        converted: list[D] = []
-        failed: dict[int, str] = {}
-        for number, item in enumerate(items):
-            try:
-                converted.append(convert(self.model.model_validate(item)))
-            except ValidationError as error:
-                failed[number] = _short_reason(error)
-                converted.append(_MISSING)
-        return converted, failed
