@@ -12,7 +12,6 @@ theme, which beats `[ui] theme`.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from typing import Any
 
@@ -79,12 +78,14 @@ def handle_run(args: argparse.Namespace) -> int:
     data_dir = config.resolved_data_dir()
     log_to_file(data_dir / "demo" if options.demo else data_dir)
     app = build_app(config, options)
-    # What is imported and built by now (modules, classes, validators, styles) lives as long
-    # as the process. Moving it out of the collector's generations spares every full
-    # collection a pass over it; at 10,000 calls a cycle brings enough new records that full
-    # collections run every cycle or two, for as long as the wall is up.
-    gc.freeze()
-    app.run(mouse=config.ui.mouse and not args.kiosk)
+    from wallboard.collector import PacedCollector
+
+    app.collector = PacedCollector()
+    app.collector.start()
+    try:
+        app.run(mouse=config.ui.mouse and not args.kiosk)
+    finally:
+        app.collector.stop()
     return app.return_code or 0
 
 

@@ -22,6 +22,7 @@ from textual.containers import Container
 from textual.message import Message
 from textual.widgets import Footer, Input
 
+from wallboard.collector import PacedCollector
 from wallboard.config import UiConfig, WallboardConfig
 from wallboard.store import View
 from wallboard.ui import status as st
@@ -153,6 +154,8 @@ class WallboardApp(ActionsMixin, App[None]):
         self.config = WallboardConfig()
         """The whole config (`build_app` sets it): reports and leads settings."""
         self.reports_access: ReportsAccess | None = None
+        self.collector: PacedCollector | None = None
+        """Set by `wallboard run` before the app starts: the garbage collector paced to views."""
         if not ui.animations:
             self.animation_level = "none"
 
@@ -191,6 +194,8 @@ class WallboardApp(ActionsMixin, App[None]):
             self.set_interval(self.ui_config.kiosk_rotate_s, self._rotate, name="kiosk-rotate")
             if not self.is_headless:
                 self.set_interval(TERMINAL_CHECK_S, self._check_terminal, name="tty-check")
+        if self.collector is not None:
+            self.set_interval(self.collector.idle_collect_s, self.collector.tick, name="gc-idle")
         self._layout(self.size.width, self.size.height)
         self.run_worker(self._run_core(), name="core", exit_on_error=False)
 
@@ -269,6 +274,8 @@ class WallboardApp(ActionsMixin, App[None]):
         self._pending = message.view
         if not self.paused:
             self._apply(message.view)
+        if self.collector is not None:
+            self.collector.after_view()
 
     def _apply(self, view: View) -> None:
         self.view = view
