@@ -423,7 +423,8 @@ class Store:
                     rec = records[key]
                     views[key] = EntityView(rec, rec.name, derive(rec), zeros, obs.interval(key))
         views_proxy = MappingProxyType(views)
-        self._record_trends(source, views_proxy)
+        if source in TREND_METRICS:
+            self._record_trends(source, views_proxy)
         return views_proxy
 
     def _campaigns(
