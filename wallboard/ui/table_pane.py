@@ -5,8 +5,9 @@ cheap value per entity; a row (formatted numbers, marks, a trend) is costly and 
 building for the lines on screen. So a poll costs one pass over the keys plus the visible rows,
 whatever the pane holds: 500 campaigns or 7,500 agents.
 
-Sorting orders by the raw value a column shows (numbers as numbers, "no data" last), never by
-its text; a pane may give a cheaper sort value than building the row (the agents pane does).
+Sorting orders by the raw value a column shows (numbers as numbers, "no data" last; ties by
+key), never by its text; a pane may give a cheaper sort value than building the row (the agents
+pane does). See `sort_order` for how an order is kept from poll to poll.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from wallboard.store import SourceStatus, View
 from wallboard.ui import format as fmt
 from wallboard.ui.borders import set_border
 from wallboard.ui.keyed_table import Cell, Column, KeyedTable, Row
+from wallboard.ui.sort_order import SortedOrder, patch_order, sort_order
 
 
 class TablePane(Vertical):
@@ -44,8 +46,8 @@ class TablePane(Vertical):
         self.sort_reverse = False
         self._view: View | None = None
         self._needle = ""
-        self._sorted: tuple[tuple[int, bool], dict[str, Any], list[str]] | None = None
-        """(column and direction, sort values, order) of the last sort, reused when equal."""
+        self._sorted: SortedOrder | None = None
+        """The last sort (column and direction, sort values, order): reused when equal."""
         self._sorted_at: View | None = None
         """The view the last sort holds for (None when a filter was set)."""
         self._search: dict[str, tuple[object, str]] = {}
@@ -105,47 +107,47 @@ class TablePane(Vertical):
         view = self._view
         if view is None:
             return
-        if self._order_still_holds(view):
-            assert self._sorted is not None
-            self._sorted_at = view
-            self.table.show(self._sorted[2], lambda key: self.row(view, key))
+        patched = self._patched(view)
+        if patched is not None:
+            self._sorted, self._sorted_at = patched, view
+            self.table.show(patched.keys, lambda key: self.row(view, key))
             return
         keys: list[str] = list(self.entities(view))
         if self._needle:
             keys = [k for k in keys if self._needle in self._search_text(view, k)]
         if self.sort_column is not None:
-            column = self.sort_column
-            values = self.sort_values(view, keys, column)
-            how = (column, self.sort_reverse)
-            if self._sorted is not None and self._sorted[0] == how and self._sorted[1] == values:
-                keys = self._sorted[2]  # nothing it sorts by moved (names rarely do): no sort
-            else:
-                known = [k for k in keys if values[k] is not None]
-                known.sort(key=values.__getitem__, reverse=self.sort_reverse)
-                keys = known + [k for k in keys if values[k] is None]  # "no data" last
-                self._sorted = (how, values, keys)
+            how = (self.sort_column, self.sort_reverse)
+            values = self.sort_values(view, keys, self.sort_column)
+            last = self._sorted
+            if last is None or last.how != how or last.values != values:
+                last = self._sorted = sort_order(how, values)
+            keys = last.keys  # else nothing it sorts by moved (names rarely do): no sort
             self._sorted_at = view if not self._needle else None
         self.table.show(keys, lambda key: self.row(view, key))
 
-    def _order_still_holds(self, view: View) -> bool:
-        """Whether the last sort still holds, judged from the store's delta alone: the view
-        follows the one it was made for, no entity came or went, and no updated record sorts
-        differently. Only for panes that sort by record fields alone (`SORTS_BY_RECORD`): at
-        7,500 agents even computing every sort value each poll is most of the pane's cost."""
-        last, sorted_ = self._sorted_at, self._sorted
-        if not self.SORTS_BY_RECORD or last is None or sorted_ is None or self._needle:
-            return False
-        if self.sort_column is None or sorted_[0] != (self.sort_column, self.sort_reverse):
-            return False
+    def _patched(self, view: View) -> SortedOrder | None:
+        """The last sort patched from the store's delta (see `sort_order`): the view follows
+        the one it was made for, and only the entities that came, went or whose sort value
+        moved are placed again. Only for panes that sort by record fields alone
+        (`SORTS_BY_RECORD`): at 7,500 agents even computing every sort value each poll is
+        most of the pane's cost. None when a full sort is needed."""
+        last, order = self._sorted_at, self._sorted
+        if not self.SORTS_BY_RECORD or last is None or order is None or self._needle:
+            return None
+        column = self.sort_column
+        if column is None or order.how != (column, self.sort_reverse):
+            return None
         if view.snapshot.cycle != last.snapshot.cycle + 1:
-            return False  # a view was skipped (or a cycle published twice): the delta is not ours
-        delta, source = view.delta, self.SOURCE
-        if delta.first or delta.appeared.get(source) or delta.removed.get(source):
-            return False
-        values, column = sorted_[1], self.sort_column
-        return all(
-            self.sort_value(view, k, column) == values.get(k) for k in delta.updated.get(source, ())
-        )
+            return None  # a view was skipped (or a cycle published twice): the delta is not ours
+        delta, source, values = view.delta, self.SOURCE, order.values
+        if delta.first:
+            return None
+        placed = {k: self.sort_value(view, k, column) for k in delta.appeared.get(source, ())}
+        for key in delta.updated.get(source, ()):
+            value = self.sort_value(view, key, column)
+            if value != values.get(key):
+                placed[key] = value
+        return patch_order(order, delta.removed.get(source, ()), placed)
 
     def _search_text(self, view: View, key: str) -> str:
         record = self.entities(view)[key].record
