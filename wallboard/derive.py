@@ -105,13 +105,23 @@ def window_rate(
 
 
 def agent_summary(agents: Mapping[str, EntityView[Agent]]) -> AgentSummary:
-    records = [v.record for v in agents.values()]
+    # map with attrgetter: the passes over 7,500 agents run in C.
+    records = list(map(_RECORD, agents.values()))
     return AgentSummary(
         logged_in=len(records),
-        by_state=MappingProxyType(m.agents_by_state(a.state for a in records)),
-        pending_dispositions=m.pending_dispositions(a.pending_disposition for a in records),
-        on_hold=sum(1 for a in records if a.on_hold),
+        by_state=MappingProxyType(m.agents_by_state(map(_STATE, records))),
+        pending_dispositions=m.pending_dispositions(map(_PENDING, records)),
+        on_hold=sum(map(bool, map(_ON_HOLD, records))),
     )
+
+
+_RECORD = attrgetter("record")
+_STATE, _PENDING, _ON_HOLD = (
+    attrgetter("state"),
+    attrgetter("pending_disposition"),
+    attrgetter("on_hold"),
+)
+_PRODUCT, _DESTINATION = attrgetter("product"), attrgetter("destination")
 
 
 def ivr_summary(ivr: Mapping[str, EntityView[IvrApp]]) -> IvrSummary:
@@ -136,8 +146,8 @@ def call_summary(snap: Snapshot, calls: Mapping[str, ActiveCall]) -> CallSummary
         total=len(calls),
         waiting=len(waiting),
         oldest_waiting_since=min(known) if known else None,
-        by_product=MappingProxyType(m.count_by(c.product for c in calls.values())),
-        by_destination=MappingProxyType(m.count_by(c.destination for c in calls.values())),
+        by_product=MappingProxyType(m.count_by(map(_PRODUCT, calls.values()))),
+        by_destination=MappingProxyType(m.count_by(map(_DESTINATION, calls.values()))),
         truncated=snap.calls.truncated,
     )
 

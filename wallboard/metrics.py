@@ -381,7 +381,14 @@ def time_connected(dequeued_at: datetime | None, now: datetime) -> float | None:
 
 def count_by(keys: Iterable[str | None], unknown: str = "unknown") -> dict[str, int]:
     """count of calls per key (product, destination); a missing key counts as `unknown`"""
-    return dict(Counter(unknown if key is None else key for key in keys))
+    counts = Counter(keys)  # counted in C; 10,000 calls a cycle
+    if None not in counts:
+        return dict(counts)  # type: ignore[arg-type]  # no None among the keys
+    named: dict[str, int] = {}
+    for key, count in counts.items():
+        name = unknown if key is None else key
+        named[name] = named.get(name, 0) + count
+    return named
 
 
 # --- Data freshness -----------------------------------------------------------------------------
