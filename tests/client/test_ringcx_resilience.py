@@ -22,6 +22,8 @@ from wallboard.providers.ringcx.errors import (
     PlatformUnavailable,
     RateLimited,
 )
+from wallboard.providers.ringcx.record_memo import RecordMemo
+from wallboard.providers.ringcx.wire import AgentStats
 from wallboard.sim.server import SimServer
 
 OUTBOUND = "/realTimeData/outbound"
@@ -236,3 +238,21 @@ async def test_reports_have_their_own_budget(sim: SimServer, make_client: MakeCl
     assert scope.cancelled_caught
     assert sim.requests.count(family="reports") == 2
     assert sim.requests.count(status=429) == 0
+
+
+@pytest.mark.parametrize("kind", ["malformed_json", "truncated_json"])
+async def test_a_broken_listing_is_malformed_and_the_memo_keeps_the_last_good_one(
+    sim: SimServer, make_client: MakeClient, kind: str
+) -> None:
+    client = make_client()
+    memo: RecordMemo[AgentStats, AgentStats] = RecordMemo(
+        AgentStats, "agentId", ticking=AgentStats.TICKING
+    )
+    first = await client.agent_stats_reusing(memo, lambda record: record)
+    assert first.records and memo.validated == len(first.records)
+    sim.faults.add(kind, family="realtime", count=1)
+    with pytest.raises(MalformedResponse):
+        await client.agent_stats_reusing(memo, lambda record: record)
+    assert len(memo) == len(first.records)  # the broken answer did not empty the memo
+    again = await client.agent_stats_reusing(memo, lambda record: record, lambda _r, _v: True)
+    assert memo.reused > 0 and memo.reused + memo.validated == len(again.records)

@@ -305,10 +305,9 @@ class RingCxClient:
         since the memo's last listing is not validated again (see `RecordMemo`)."""
         response = await self._realtime_answer("agent")
         memo.begin()
-        try:
-            return self._memo_read(memo, response, "real-time agent", convert, still)
-        finally:
-            memo.end()
+        batch = self._memo_read(memo, response, "real-time agent", convert, still)
+        memo.end()  # not on a malformed answer: the memo keeps the last good listing
+        return batch
 
     async def _realtime(self, kind: str, model: type[M]) -> ParsedBatch[M]:
         response = await self._realtime_answer(kind)
