@@ -12,7 +12,7 @@ pydantic's JSON validator. A malformed record is still a counted warning, never 
 Why bytes and not parsed values: equal bytes are the strictest possible "unchanged" (a field
 retyped from `false` to `0` is a change and is validated again). A record is remembered by the
 SHA-256 of its bytes, not the bytes: 17,000 records' bytes kept for a cycle, and another cycle's
-being read, held 15 MB more than 32 bytes each do, for a hash that costs about 10 ms a cycle.
+being read, held 15 MB more than 32 bytes each do, for a hash that costs about 20 ms a cycle.
 A miss is always safe: the record is validated as if never seen.
 
 `ticking` names integer fields that change in every answer without the record changing (an
