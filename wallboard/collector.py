@@ -7,7 +7,8 @@ again when promoted), and then runs a full collection over everything the wallbo
 cycle or two: about a quarter of the wallboard's CPU in a steady state, for garbage that is
 almost all freed by reference counting anyway.
 
-Paced, it runs once per view, after the view is on screen: one young collection over what the
+Paced, it runs once a cycle, after a view is on screen (views come once per source polled, so
+several a cycle; `young_every_s` apart at most once): one young collection over what the
 cycle made, whose survivors are then moved out of the collector's sight (`gc.freeze()`), so no
 later collection scans them again. Reference counting still frees them when they are replaced;
 only garbage in reference cycles among them waits, until the full collection that runs every
@@ -27,6 +28,9 @@ from collections.abc import Callable
 FULL_EVERY_S = 600.0
 #: Seconds without a view after which `tick()` collects anyway.
 IDLE_COLLECT_S = 60.0
+#: Seconds from one young collection to the next: views come several times a cycle (one per
+#: source polled), and one collection a cycle scans what the cycle left in one pass.
+YOUNG_EVERY_S = 10.0
 
 
 class PacedCollector:
@@ -38,10 +42,12 @@ class PacedCollector:
         *,
         full_every_s: float = FULL_EVERY_S,
         idle_collect_s: float = IDLE_COLLECT_S,
+        young_every_s: float = YOUNG_EVERY_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.full_every_s = full_every_s
         self.idle_collect_s = idle_collect_s
+        self.young_every_s = young_every_s
         self._clock = clock
         self._active = False
         self._last = self._last_full = 0.0
@@ -71,8 +77,9 @@ class PacedCollector:
             gc.enable()
 
     def after_view(self) -> None:
-        """A view is on screen: collect what the cycle left."""
-        if self._active:
+        """A view is on screen: collect what the cycle left, unless a collection ran less
+        than `young_every_s` ago (then the next one scans this view's leftovers too)."""
+        if self._active and self._clock() - self._last >= self.young_every_s:
             self._collect()
 
     def tick(self) -> None:

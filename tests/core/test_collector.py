@@ -1,4 +1,4 @@
-"""The garbage collector paced to views: off between views, young after each, full on schedule."""
+"""The garbage collector paced to views: off between views, young once a cycle, full on schedule."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def clock() -> Iterator[Clock]:
 
 @pytest.fixture
 def paced(clock: Clock) -> Iterator[PacedCollector]:
-    collector = PacedCollector(full_every_s=600.0, idle_collect_s=60.0, clock=clock)
+    collector = PacedCollector(
+        full_every_s=600.0, idle_collect_s=60.0, young_every_s=10.0, clock=clock
+    )
     collector.start()
     try:
         yield collector
@@ -52,9 +54,10 @@ def test_start_turns_automatic_collection_off_and_stop_back_on(clock: Clock) -> 
     assert gc.isenabled() and not collector.active and gc.get_freeze_count() == 0
 
 
-def test_each_view_collects_the_cycles_garbage_and_freezes_the_survivors(
-    paced: PacedCollector,
+def test_a_view_collects_the_cycles_garbage_and_freezes_the_survivors(
+    paced: PacedCollector, clock: Clock
 ) -> None:
+    clock.now += 15.0
     frozen = gc.get_freeze_count()
     garbage = Ring()
     gone = weakref.ref(garbage)
@@ -72,6 +75,7 @@ def test_a_full_collection_runs_on_schedule_and_frees_cycles_among_frozen_object
 ) -> None:
     ring = Ring()
     gone = weakref.ref(ring)
+    clock.now += 15.0
     paced.after_view()  # the ring survives (still referenced) and is frozen
     del ring  # now garbage, but frozen: young collections do not see it
     clock.now += 300.0
@@ -85,6 +89,7 @@ def test_a_full_collection_runs_on_schedule_and_frees_cycles_among_frozen_object
 def test_tick_collects_only_when_no_view_did_for_a_while(
     paced: PacedCollector, clock: Clock
 ) -> None:
+    clock.now += 15.0
     paced.after_view()
     clock.now += 30.0
     paced.tick()
@@ -92,6 +97,20 @@ def test_tick_collects_only_when_no_view_did_for_a_while(
     clock.now += 31.0
     paced.tick()
     assert paced.young == 2
+
+
+def test_views_of_one_cycle_share_one_collection(paced: PacedCollector, clock: Clock) -> None:
+    clock.now += 15.0
+    paced.after_view()  # the cycle's first view
+    garbage = Ring()
+    gone = weakref.ref(garbage)
+    del garbage
+    clock.now += 2.0
+    paced.after_view()  # another source's view, moments later: no scan of its own
+    assert paced.young == 1 and gone() is not None
+    clock.now += 13.0
+    paced.after_view()  # the next cycle's: scans what both left
+    assert paced.young == 2 and gone() is None
 
 
 def test_a_collector_never_started_does_nothing(clock: Clock) -> None:
