@@ -98,6 +98,11 @@ DAY = 86400.0
 ROLLING = {"24h": (DAY, 300.0), "30d": (30 * DAY, 3600.0)}
 """Rolling compliance windows: name -> (width, bucket) in seconds."""
 _COMPLIANCE = ("abandon", "answer")
+#: Sources whose per-cycle increments are written to history. Agents' are not: nothing reads
+#: them back (per-agent history is the WFM reports' job, seed 002), and at 7,500 agents they
+#: were most of history's rows (a few hundred a cycle, hundreds of MB over the retention) and
+#: of its writer's CPU. Their counter state is still kept, so a restart continues the day.
+HISTORY_INCREMENTS = frozenset({"campaigns", "ivr", "queues"})
 _C = {name: i for i, name in enumerate(Campaign.COUNTERS)}
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -363,9 +368,8 @@ class Store:
         self._coverage[source].extend(observation.since, at)
         if self.history is not None:
             state = {key: readings[key] for key in observation.changed}
-            batch = CounterBatch(
-                source, at, observation.since, kind.counters, observation.increments, state
-            )
+            kept = observation.increments if source in HISTORY_INCREMENTS else _EMPTY
+            batch = CounterBatch(source, at, observation.since, kind.counters, kept, state)
             self.history.record_counters(batch)
         return observation
 

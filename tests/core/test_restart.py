@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from wallboard.domain import Campaign, Snapshot, SourceResult
+from wallboard.domain import Agent, Campaign, Snapshot, SourceResult
 from wallboard.history import History
 from wallboard.store import Store, View
 
@@ -88,6 +91,37 @@ def test_rolling_windows_survive_a_restart(tmp_path: Path) -> None:
         "1": (4, 203)
     }
     second_history.close()
+
+
+def test_agents_counters_continue_after_a_restart_without_per_cycle_rows(tmp_path: Path) -> None:
+    """History keeps an agent's counter state (a restart continues the day) but not its
+    per-cycle increments: nothing reads them back, and at thousands of agents they were most
+    of history's rows."""
+    path = tmp_path / "history.sqlite3"
+
+    def with_agent(cycle: int, handled: int) -> Snapshot:
+        snap = snapshot(cycle, *READINGS[cycle])
+        at = snap.taken_at
+        ann = Agent(id="7", name="Ann", calls_handled=handled)
+        agents = SourceResult(source="agents", records=(ann,), polled_at=at, attempted_at=at)
+        return replace(snap, agents=agents)
+
+    history = History(path)
+    store = Store(history=history)
+    for cycle, handled in enumerate((3, 5, 9)):
+        view = store.publish(with_agent(cycle, handled))
+    assert view.agents["7"].increments[0] == 4
+    history.close()
+
+    history = History(path)
+    view = Store(history=history).publish(with_agent(3, 10))
+    assert view.agents["7"].increments[0] == 1  # from the 9 kept, not from nothing
+    assert history.flush(5)
+    history.close()
+    with closing(sqlite3.connect(path)) as db:
+        sources = {row[0] for row in db.execute("SELECT DISTINCT source FROM increments")}
+        states = {row[0] for row in db.execute("SELECT DISTINCT source FROM counter_state")}
+    assert sources == {"campaigns"} and {"campaigns", "agents"} <= states
 
 
 def test_a_restart_the_next_day_reports_the_gap(tmp_path: Path) -> None:
