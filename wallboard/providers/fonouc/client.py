@@ -26,6 +26,7 @@ from wallboard.providers.fonouc import wire
 from wallboard.providers.fonouc.auth import AUTH_FAMILY, FonoucSession
 from wallboard.providers.fonouc.errors import ConfigurationError, InvalidRequest, MalformedResponse
 from wallboard.providers.fonouc.transport import Transport
+from wallboard.providers.http_client import async_client
 from wallboard.redact import Redactor
 
 log = logging.getLogger("wallboard.fonouc")
@@ -96,7 +97,9 @@ class FonoucClient:
         if account.fonouc_url is None:
             raise ConfigurationError("a fonouc account needs fonouc_url")
         self.redactor = Redactor()
-        self._http = http or httpx.AsyncClient(base_url=account.fonouc_url, timeout=timeout)
+        self._http = http or async_client(
+            (account.fonouc_url,), base_url=account.fonouc_url, timeout=timeout
+        )
         self._registry = budgets_registry or _REGISTRY
         self._key = f"fonouc:{account.fonouc_url}:{account.username}@{account.domain}"
         self.transport = Transport(

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr, ValidationError
 
+from wallboard.providers.http_client import async_client
 from wallboard.providers.leadfeed.errors import (
     FeedAuthError,
     FeedBadRequest,
@@ -109,7 +110,7 @@ class LeadFeedClient:
         self._key = api_key
         self._url = base_url.rstrip("/") + UPLOAD_PATH
         self._own_http = http is None
-        self._http = http or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self._http = http or async_client((base_url,), timeout=timeout)
         self._redactor = Redactor([api_key])
         self._window = SendWindow(max_per_minute)
 

@@ -25,6 +25,7 @@ from pydantic_core import from_json
 
 from wallboard.budget import BudgetRegistry, BudgetState, Priority, default_registry
 from wallboard.config import AccountConfig, ConfigError
+from wallboard.providers.http_client import async_client
 from wallboard.providers.ringcx.auth import ApiTokenSignIn, JwtSignIn
 from wallboard.providers.ringcx.errors import (
     ActionFailed,
@@ -162,7 +163,9 @@ class RingCxClient:
         self._account_key = account_key or f"{account.ringcx_url}#{account.sub_account_id or '*'}"
         self._budgets = budgets or default_registry()
         self._own_http = http is None
-        self._http = http or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self._http = http or async_client(
+            (account.ringcx_url, account.platform_url), timeout=timeout
+        )
         self._redactor = Redactor()
         self._transport = Transport(
             self._http,

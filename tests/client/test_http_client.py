@@ -1,0 +1,62 @@
+"""The providers' httpx client: TLS verification as strict as httpx's own, set up only when used.
+
+An account whose URLs are all plain `http://` (the simulator on loopback) gets a TLS context that
+trusts no certificate, so nothing is loaded for it; an account with any `https://` URL keeps
+httpx's default verification. Startup must not import httpx's command-line client either.
+"""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+import sys
+
+import pytest
+
+from wallboard.providers.http_client import async_client, plain_http_only, verification
+
+
+@pytest.mark.parametrize(
+    ("urls", "plain"),
+    [
+        (("http://127.0.0.1:8080", "http://localhost:1"), True),
+        (("HTTP://127.0.0.1:8080", None), True),
+        (("http://127.0.0.1:8080", "https://platform.ringcentral.com"), False),
+        (("https://ringcx.ringcentral.com",), False),
+        ((None,), False),
+        ((), False),
+    ],
+)
+def test_plain_http_only_needs_every_url_plain(urls: tuple[str | None, ...], plain: bool) -> None:
+    assert plain_http_only(urls) is plain
+
+
+def test_an_https_account_keeps_httpx_default_verification() -> None:
+    assert verification(("https://ringcx.ringcentral.com", "http://127.0.0.1:1")) is True
+
+
+def test_a_plain_http_account_gets_a_context_that_trusts_no_certificate() -> None:
+    context = verification(("http://127.0.0.1:8080",))
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0, "no CA loaded: every certificate fails"
+
+
+async def test_the_client_carries_timeout_and_base_url() -> None:
+    async with async_client(
+        ("http://127.0.0.1:9",), timeout=3.5, base_url="http://127.0.0.1:9"
+    ) as client:
+        assert client.timeout.read == 3.5
+        assert str(client.base_url) == "http://127.0.0.1:9"
+        assert client.follow_redirects is False
+
+
+def test_importing_the_wallboard_does_not_import_httpx_command_line_client() -> None:
+    probe = (
+        "import sys, wallboard, httpx, wallboard.providers.ringcx.client\n"
+        "print(sys.modules.get('httpx._main', 'absent'), 'click' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["None", "False"]
