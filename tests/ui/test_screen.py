@@ -3,6 +3,8 @@ read-only, keymap and theme fallback. Built with `build_app`, as the CLI does.""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -265,3 +267,23 @@ async def test_clicking_a_column_label_sorts_by_it_and_again_reverses() -> None:
         assert (pane.sort_label, pane.sort_reverse) == ("Active ▲", False)
         await pilot.click("#campaigns KeyedTable", offset=(active_x, 0))
         assert pane.sort_reverse
+
+
+async def test_the_core_opens_before_the_screen_is_built_and_shows_once_it_is() -> None:
+    """Signing in and the first polls overlap the screen's set-up (`on_load`): the core is
+    opened before any widget exists, and touches the screen only once it is mounted."""
+    store = Store()
+    store.publish(snapshot(0))
+    mounted_at_open: list[bool] = []
+
+    @asynccontextmanager
+    async def opener() -> AsyncIterator[FixedCore]:
+        assert app.screen_ready is not None
+        mounted_at_open.append(app.screen_ready.is_set())
+        yield FixedCore(store)
+
+    app = build_app(WallboardConfig(), AppOptions(), opener)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        assert mounted_at_open == [False], "opened before the screen was mounted"
+        assert app.core is not None and app.query_one(CampaignsPane).row_keys

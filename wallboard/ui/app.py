@@ -11,6 +11,7 @@ one pane shows at a time (`-single`); in kiosk mode one pane at a time rotates o
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -156,6 +157,9 @@ class WallboardApp(ActionsMixin, App[None]):
         self.reports_access: ReportsAccess | None = None
         self.collector: PacedCollector | None = None
         """Set by `wallboard run` before the app starts: the garbage collector paced to views."""
+        self.screen_ready: asyncio.Event | None = None
+        """Set once the screen is mounted (made in `on_load`, inside the app's loop): the core,
+        opened before it, waits for it before touching a widget."""
         if not ui.animations:
             self.animation_level = "none"
 
@@ -174,6 +178,16 @@ class WallboardApp(ActionsMixin, App[None]):
         yield Input(id="filter", placeholder="filter: type to narrow every pane, Enter keeps it")
         yield st.StatusLine(" connecting…", id="status")
         yield Footer()
+
+    def on_load(self) -> None:
+        """Open the core and start polling before the screen is built, not after.
+
+        Why: signing in and the first listings are round trips to the platform, and building
+        the screen (styles, widgets, the terminal) is work here; done one after the other they
+        added up in every start. The core waits for the screen (`screen_ready`) before it
+        touches a widget, and the first view waits in the store until then."""
+        self.screen_ready = asyncio.Event()
+        self.run_worker(self._run_core(), name="core", exit_on_error=False)
 
     def on_mount(self) -> None:
         themes, problems = load_themes()
@@ -197,7 +211,8 @@ class WallboardApp(ActionsMixin, App[None]):
         if self.collector is not None:
             self.set_interval(self.collector.idle_collect_s, self.collector.tick, name="gc-idle")
         self._layout(self.size.width, self.size.height)
-        self.run_worker(self._run_core(), name="core", exit_on_error=False)
+        if self.screen_ready is not None:
+            self.screen_ready.set()
 
     def _choose_theme(self, account_theme: str | None) -> None:
         name, notice = choose_theme(
@@ -247,9 +262,11 @@ class WallboardApp(ActionsMixin, App[None]):
     async def _run_core(self) -> None:
         try:
             async with self._open_core() as core:
-                self._core_ready(core)
                 if core.poller is not None:
                     self.run_worker(core.poller.run(), name="poller", exit_on_error=False)
+                if self.screen_ready is not None:
+                    await self.screen_ready.wait()
+                self._core_ready(core)
                 try:
                     async for view in core.store.subscribe():
                         self.post_message(ViewArrived(view))
