@@ -78,8 +78,14 @@ NOTES = [
     "- **Cold start.** The first cycle publishes as soon as the campaign, queue, IVR and agent "
     "statistics are in, while the 11 pages of calls are still being listed (the calls pane "
     "says it is loading); the live mark is the first pane's subtitle. The floor is Python "
-    "plus Textual start-up (the bare app row); on top of it come importing the wallboard, "
-    "signing in against the simulator, and the first statistics requests.",
+    "plus Textual start-up (the bare app row); on top of it come importing the wallboard "
+    "(with its bytecode written, as after any install), signing in against the simulator, "
+    "and the first statistics requests. The core opens and signs in while Textual builds "
+    "the screen (`on_load`, not `on_mount`), so those round trips overlap the screen's set-up "
+    "instead of following it; a plain-`http://` account skips loading the CA bundle into a "
+    "TLS context it never uses (about 50 ms), and httpx's own command-line client (click, "
+    "pygments) is never imported. Compiling the wallboard from source, as the very first "
+    "start after an install or edit does, adds about 0.15 s.",
     "- **Steady state.** CPU per 15 s cycle is mostly the core, not the screen. Timing each "
     "stage of the live core in-process against the large simulator (cycles 15 s apart, "
     "collector paced as in `wallboard run`) puts a cycle at about 0.45 s of CPU. The "
