@@ -42,13 +42,10 @@ def async_client(
     urls: Iterable[str | None],
     *,
     timeout: float,
-    follow_redirects: bool = False,
     base_url: str = "",
 ) -> httpx.AsyncClient:
-    """An httpx client for an account whose requests go to `urls`."""
+    """An httpx client for an account whose requests go to `urls`; it never follows a
+    redirect (see the module's docstring)."""
     return httpx.AsyncClient(
-        base_url=base_url,
-        timeout=timeout,
-        follow_redirects=follow_redirects,
-        verify=verification(urls),
+        base_url=base_url, timeout=timeout, follow_redirects=False, verify=verification(urls)
     )

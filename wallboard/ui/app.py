@@ -157,9 +157,9 @@ class WallboardApp(ActionsMixin, App[None]):
         self.reports_access: ReportsAccess | None = None
         self.collector: PacedCollector | None = None
         """Set by `wallboard run` before the app starts: the garbage collector paced to views."""
-        self.screen_ready: asyncio.Event | None = None
-        """Set once the screen is mounted (made in `on_load`, inside the app's loop): the core,
-        opened before it, waits for it before touching a widget."""
+        self.screen_ready = asyncio.Event()
+        """Set once the screen is mounted: the core, opened before it, waits for it before
+        touching a widget."""
         if not ui.animations:
             self.animation_level = "none"
 
@@ -186,7 +186,6 @@ class WallboardApp(ActionsMixin, App[None]):
         the screen (styles, widgets, the terminal) is work here; done one after the other they
         added up in every start. The core waits for the screen (`screen_ready`) before it
         touches a widget, and the first view waits in the store until then."""
-        self.screen_ready = asyncio.Event()
         self.run_worker(self._run_core(), name="core", exit_on_error=False)
 
     def on_mount(self) -> None:
@@ -211,8 +210,7 @@ class WallboardApp(ActionsMixin, App[None]):
         if self.collector is not None:
             self.set_interval(self.collector.idle_collect_s, self.collector.tick, name="gc-idle")
         self._layout(self.size.width, self.size.height)
-        if self.screen_ready is not None:
-            self.screen_ready.set()
+        self.screen_ready.set()
 
     def _choose_theme(self, account_theme: str | None) -> None:
         name, notice = choose_theme(
@@ -264,8 +262,7 @@ class WallboardApp(ActionsMixin, App[None]):
             async with self._open_core() as core:
                 if core.poller is not None:
                     self.run_worker(core.poller.run(), name="poller", exit_on_error=False)
-                if self.screen_ready is not None:
-                    await self.screen_ready.wait()
+                await self.screen_ready.wait()
                 self._core_ready(core)
                 try:
                     async for view in core.store.subscribe():
