@@ -7,13 +7,17 @@ httpx's default verification. Startup must not import httpx's command-line clien
 
 from __future__ import annotations
 
+import gc
+import json
 import ssl
 import subprocess
 import sys
+import weakref
 
 import pytest
 
 from wallboard.providers.http_client import async_client, plain_http_only, verification
+from wallboard.sim.server import SimServer
 
 
 @pytest.mark.parametrize(
@@ -60,3 +64,31 @@ def test_importing_the_wallboard_does_not_import_httpx_command_line_client() -> 
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["None", "False"]
+
+
+async def test_an_answer_read_whole_is_freed_by_reference_counting_alone(sim: SimServer) -> None:
+    """httpx ties each answer to its body stream in a reference cycle; the providers' client
+    breaks it once the body is read, so a paced collector never has to find the answers (and
+    their bodies) between its collections. Real HTTP over loopback to the simulator."""
+    async with async_client((sim.base_url,), timeout=10.0) as http:
+        await http.get(f"{sim.base_url}/_sim/state")  # the connection is open and pooled
+        gc.collect()
+        gc.disable()
+        try:
+            answers = []
+            for _ in range(5):
+                response = await http.get(f"{sim.base_url}/_sim/state")
+                assert response.status_code == 200 and response.json()  # still readable
+                answers.append(weakref.ref(response))
+                del response
+            assert all(answer() is None for answer in answers)  # freed without a collection
+            assert gc.collect() == 0
+        finally:
+            gc.enable()
+
+
+async def test_a_streamed_answer_is_left_as_httpx_made_it(sim: SimServer) -> None:
+    http = async_client((sim.base_url,), timeout=10.0)
+    async with http, http.stream("GET", f"{sim.base_url}/_sim/state") as response:
+        body = b"".join([part async for part in response.aiter_bytes()])
+    assert json.loads(body)
