@@ -1,4 +1,5 @@
-"""The garbage collector paced to views: off between views, young once a cycle, full on schedule."""
+"""The garbage collector paced to views: off between views, a freeze (no scan) once a cycle,
+a full collection on schedule."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def clock() -> Iterator[Clock]:
 @pytest.fixture
 def paced(clock: Clock) -> Iterator[PacedCollector]:
     collector = PacedCollector(
-        full_every_s=600.0, idle_collect_s=60.0, young_every_s=10.0, clock=clock
+        full_every_s=600.0, idle_collect_s=60.0, freeze_every_s=10.0, clock=clock
     )
     collector.start()
     try:
@@ -54,7 +55,7 @@ def test_start_turns_automatic_collection_off_and_stop_back_on(clock: Clock) -> 
     assert gc.isenabled() and not collector.active and gc.get_freeze_count() == 0
 
 
-def test_a_view_collects_the_cycles_garbage_and_freezes_the_survivors(
+def test_a_view_freezes_what_the_cycle_left_without_scanning_it(
     paced: PacedCollector, clock: Clock
 ) -> None:
     clock.now += 15.0
@@ -65,9 +66,9 @@ def test_a_view_collects_the_cycles_garbage_and_freezes_the_survivors(
     del garbage
     assert gone() is not None  # a cycle: reference counting alone does not free it
     paced.after_view()
-    assert paced.young == 1 and paced.full == 0
-    assert gone() is None
-    assert gc.get_freeze_count() >= frozen + len(kept)  # survivors are out of sight
+    assert paced.freezes == 1 and paced.full == 0
+    assert gone() is not None  # no scan: it waits for the full collection
+    assert gc.get_freeze_count() >= frozen + len(kept) + 1  # all of it is out of sight
 
 
 def test_a_full_collection_runs_on_schedule_and_frees_cycles_among_frozen_objects(
@@ -77,7 +78,7 @@ def test_a_full_collection_runs_on_schedule_and_frees_cycles_among_frozen_object
     gone = weakref.ref(ring)
     clock.now += 15.0
     paced.after_view()  # the ring survives (still referenced) and is frozen
-    del ring  # now garbage, but frozen: young collections do not see it
+    del ring  # now garbage, but frozen: only a full collection sees it
     clock.now += 300.0
     paced.after_view()
     assert paced.full == 0 and gone() is not None
@@ -93,24 +94,27 @@ def test_tick_collects_only_when_no_view_did_for_a_while(
     paced.after_view()
     clock.now += 30.0
     paced.tick()
-    assert paced.young == 1
+    assert paced.freezes == 1
     clock.now += 31.0
     paced.tick()
-    assert paced.young == 2
+    assert paced.freezes == 2
 
 
-def test_views_of_one_cycle_share_one_collection(paced: PacedCollector, clock: Clock) -> None:
+def test_views_of_one_cycle_share_one_freeze(paced: PacedCollector, clock: Clock) -> None:
     clock.now += 15.0
     paced.after_view()  # the cycle's first view
     garbage = Ring()
     gone = weakref.ref(garbage)
     del garbage
     clock.now += 2.0
-    paced.after_view()  # another source's view, moments later: no scan of its own
-    assert paced.young == 1 and gone() is not None
+    paced.after_view()  # another source's view, moments later: nothing of its own
+    assert paced.freezes == 1
     clock.now += 13.0
-    paced.after_view()  # the next cycle's: scans what both left
-    assert paced.young == 2 and gone() is None
+    paced.after_view()  # the next cycle's: freezes what both left
+    assert paced.freezes == 2 and gone() is not None
+    clock.now += 600.0
+    paced.after_view()  # the full collection, when due, frees them
+    assert paced.full == 1 and gone() is None
 
 
 def test_a_collector_never_started_does_nothing(clock: Clock) -> None:
@@ -118,4 +122,4 @@ def test_a_collector_never_started_does_nothing(clock: Clock) -> None:
     collector.after_view()
     collector.tick()
     collector.stop()
-    assert (collector.young, collector.full) == (0, 0) and gc.isenabled()
+    assert (collector.freezes, collector.full) == (0, 0) and gc.isenabled()
