@@ -92,7 +92,7 @@ NOTES = [
     "active-calls API has no change feed, so every cycle reads all 11 pages of calls and the "
     "agents list again, about 7 MB of JSON: receiving it costs 35-70 ms in httpx. Reading "
     "it through the record memo (msgspec splits the answers without parsing them; each "
-    "record is looked up by the SHA-256 of its bytes; only the ~3,000 new or changed records "
+    "record is looked up by Python's hash of its bytes; only the ~3,000 new or changed records "
     "of 17,000 are validated by pydantic and converted) takes 205-245 ms; the same work on "
     "warm caches takes 135 ms in a micro-benchmark, the rest is cache misses after 15 s "
     "idle next to the simulator. Then the Store's derivation (70-100 ms), history writes "

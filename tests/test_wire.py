@@ -11,7 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from wallboard.providers.ringcx import wire
-from wallboard.providers.ringcx.record_memo import NotJson, RecordMemo
+from wallboard.providers.ringcx.record_memo import NotJson, RecordMemo, Ticks, ticks_hold
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -208,18 +208,20 @@ def test_an_answer_that_is_not_json_raises_not_json() -> None:
         call_memo().parse(b"<html>502 Bad Gateway</html>", same)
 
 
-def test_compact_and_spaced_json_are_both_read_and_ticks_cut_from_either() -> None:
+@pytest.mark.parametrize(
+    "template",
+    [
+        b'[{"agentId":7,"stateTime":%d,"loginTime":%d,"agentState":"AVAILABLE"}]',
+        b'[ {"agentId": 7, "stateTime" : %d, "loginTime": %d , "agentState": "AVAILABLE"} ]',
+        b'[{"agentId":7,"agentState":"AVAILABLE","loginTime":%d,"stateTime":%d}]',
+    ],
+)
+def test_compact_and_spaced_json_are_both_read_and_ticks_cut_from_either(template: bytes) -> None:
     memo: RecordMemo[wire.AgentStats, wire.AgentStats]
     memo = RecordMemo(wire.AgentStats, "agentId", ticking=wire.AgentStats.TICKING)
-    compact = b'[{"agentId":7,"stateTime":30,"loginTime":99,"agentState":"AVAILABLE"}]'
-    first = memo.parse(compact, same_agent).records[0]
-    again = b'[{"agentId":7,"stateTime":45,"loginTime":114,"agentState":"AVAILABLE"}]'
-    assert (
-        memo.parse(
-            again, same_agent, lambda _p, values: values == {"stateTime": 45, "loginTime": 114}
-        ).records[0]
-        is first
-    )
+    first = memo.parse(template % (30, 30), same_agent, at=1000.0).records[0]
+    assert memo.parse(template % (45, 45), same_agent, at=1015.0).records[0] is first
+    assert memo.reused == 1
 
 
 def same_agent(record: wire.AgentStats) -> wire.AgentStats:
@@ -230,24 +232,63 @@ def agent(state_time: object, **fields: object) -> dict[str, object]:
     return {"agentId": 7, "agentState": "AVAILABLE", "stateTime": state_time, **fields}
 
 
-def test_ticking_fields_are_left_to_still_and_any_other_change_validates() -> None:
+def test_ticking_fields_hold_while_they_tick_with_the_clock_and_any_other_change_validates() -> (
+    None
+):
     memo: RecordMemo[wire.AgentStats, wire.AgentStats]
     memo = RecordMemo(wire.AgentStats, "agentId", ticking=wire.AgentStats.TICKING)
-    asked: list[object] = []
-
-    def still(previous: wire.AgentStats, item: dict[str, object]) -> bool:
-        asked.append(item["stateTime"])
-        return item["stateTime"] == previous.stateTime + 15
-
-    def keep(record: wire.AgentStats) -> wire.AgentStats:
-        return record
-
-    first = memo.parse(answer(agent(30)), keep).records[0]
-    assert memo.parse(answer(agent(45)), keep, still).records[0] is first and asked == [45]
-    assert memo.reused == 1
-    redone = memo.parse(answer(agent(3)), keep, still).records[0]  # a new state: `still` said no
-    assert redone is not first and redone.stateTime == 3 and memo.validated == 1
-    changed = memo.parse(answer(agent(18, agentState="ON_CALL")), keep, still).records[0]
-    assert changed.agentState == "ON_CALL" and asked == [45, 3]  # not asked: it changed
-    bad = memo.parse(answer(agent("long")), keep, still)
+    first = memo.parse(answer(agent(30, loginTime=600)), same_agent, at=1000.0).records[0]
+    again = memo.parse(answer(agent(45, loginTime=615)), same_agent, at=1015.0)
+    assert again.records[0] is first and memo.reused == 1
+    assert memo.parse(answer(agent(61, loginTime=631)), same_agent, at=1030.0).records[0] is first
+    redone = memo.parse(answer(agent(3, loginTime=634)), same_agent, at=1034.0).records[0]
+    assert redone is not first and redone.stateTime == 3 and memo.validated == 1  # a new state
+    changed = memo.parse(
+        answer(agent(18, loginTime=649, agentState="ON_CALL")), same_agent, at=1049.0
+    ).records[0]
+    assert changed.agentState == "ON_CALL" and memo.validated == 1
+    missing = memo.parse(answer(agent(33)), same_agent, at=1064.0)  # no loginTime: validated
+    assert memo.validated == 1 and missing.records[0].loginTime == 0
+    bad = memo.parse(answer(agent("long")), same_agent, at=1079.0)
     assert bad.records == () and bad.warnings[0].index == 0
+
+
+def test_an_answer_read_record_by_record_finds_the_records_of_one_read_whole() -> None:
+    """The whole-answer pass and the record-by-record one (an answer where a ticking field is
+    missing from some record) give unchanged records the same identity."""
+    memo: RecordMemo[wire.AgentStats, wire.AgentStats]
+    memo = RecordMemo(wire.AgentStats, "agentId", ticking=wire.AgentStats.TICKING)
+    whole = [agent(30, loginTime=600, agentId=n) for n in (1, 2, 3)]
+    first = memo.parse(answer(*whole), same_agent, at=1000.0).records
+    each = [agent(45, loginTime=615, agentId=1), agent(45, agentId=2), agent(45, agentId=3)]
+    each[2]["loginTime"] = 615
+    second = memo.parse(answer(*each), same_agent, at=1015.0).records
+    assert second[0] is first[0] and second[2] is first[2] and second[1] is not first[1]
+    assert (memo.validated, memo.reused) == (1, 2)
+    # And back: read whole again, the agents read record by record are found.
+    third = memo.parse(
+        answer(*[agent(60, loginTime=630, agentId=n) for n in (1, 3)]), same_agent, at=1030.0
+    )
+    assert third.records == (first[0], first[2]) and memo.reused == 2
+
+
+@pytest.mark.parametrize(
+    ("now", "then", "elapsed", "holds"),
+    [
+        ((110, 3615), (95, 3600), 15.0, True),
+        ((111, 3614), (95, 3600), 15.0, True),  # whole seconds, read a moment apart
+        ((4, 3615), (95, 3600), 15.0, False),  # a new state began
+        ((110, 20), (95, 3600), 15.0, False),  # logged in again
+        ((None, 3615), (95, 3600), 15.0, False),  # not an integer: for the wire model to judge
+        ((0, 0), (0, 0), 15.0, True),  # never started, still not
+        ((5, 0), (0, 0), 15.0, False),
+        ((0, 0), (5, 0), 15.0, False),
+        ((1_768_489_200_000, 0), (1_768_489_200_000, 0), 15.0, True),  # an instant stays
+        ((1_768_489_201_000, 0), (1_768_489_200_000, 0), 15.0, False),
+        ((1_768_489_200, 0), (1_768_489_200, 0), 15.0, True),
+    ],
+)
+def test_ticks_hold_while_durations_grow_with_the_clock_and_instants_stay(
+    now: Ticks, then: Ticks, elapsed: float, holds: bool
+) -> None:
+    assert ticks_hold(now, then, elapsed) is holds

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from wallboard.domain import SourceResult
 from wallboard.providers.ringcx.adapter import (
     agent_from_wire,
-    agent_times_hold,
     call_from_wire,
     campaign_from_wire,
     ivr_from_wire,
@@ -98,22 +97,6 @@ def test_agent_state_time_is_seconds_in_state_as_of_the_poll() -> None:
     epoch_ms = AgentStats.model_validate({"agentId": 6, "stateTime": 1_768_489_200_000})
     assert agent_from_wire(epoch_ms, POLLED).state_since == datetime(2026, 1, 15, 15, 0, tzinfo=UTC)
     assert agent_from_wire(AgentStats(agentId=7), POLLED).state_since is None
-
-
-def test_an_earlier_agent_holds_while_its_times_tick_with_the_clock() -> None:
-    earlier = agent_from_wire(AgentStats(agentId=5, stateTime=95, loginTime=3600), POLLED)
-    later = POLLED + timedelta(seconds=15)
-    assert agent_times_hold(earlier, 110, 3615, later)
-    assert agent_times_hold(earlier, 111, 3614, later)  # whole seconds, read a moment apart
-    assert not agent_times_hold(earlier, 4, 3615, later)  # a new state began
-    assert not agent_times_hold(earlier, 110, 20, later)  # logged in again
-    assert not agent_times_hold(earlier, "110", 3615, later)  # for the wire model to judge
-    assert not agent_times_hold(earlier, True, 3615, later)
-    never = agent_from_wire(AgentStats(agentId=6), POLLED)
-    assert agent_times_hold(never, 0, 0, later) and not agent_times_hold(never, 5, 0, later)
-    epoch = agent_from_wire(AgentStats(agentId=7, stateTime=1_768_489_200_000), POLLED)
-    assert agent_times_hold(epoch, 1_768_489_200_000, 0, later)
-    assert not agent_times_hold(epoch, 1_768_489_201_000, 0, later)
 
 
 def test_call_mapping_reads_the_seeds_timestamps() -> None:

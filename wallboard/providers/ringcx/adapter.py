@@ -33,6 +33,8 @@ from wallboard.domain import (
     SourceResult,
 )
 from wallboard.providers.ringcx.wire import (
+    EPOCH_MS_FLOOR,
+    EPOCH_S_FLOOR,
     ActiveCallListResponse,
     AgentStats,
     InboundQueueStats,
@@ -43,13 +45,6 @@ from wallboard.providers.ringcx.wire import (
 
 W = TypeVar("W", bound=BaseModel)
 D = TypeVar("D")
-
-_EPOCH_MS_FLOOR = 100_000_000_000  # 1973 in milliseconds; anything above is an epoch in ms
-_EPOCH_S_FLOOR = 1_000_000_000  # 2001 in seconds
-#: How far two polls' readings of one instant may differ and still be the same instant:
-#: durations are whole seconds as of the answer, read at the poll time (truncation plus the
-#: answer's latency).
-TIME_JITTER_S = 2.0
 
 
 def to_utc(value: datetime | None) -> datetime | None:
@@ -64,9 +59,9 @@ def to_utc(value: datetime | None) -> datetime | None:
 def _instant(raw: int, reference: datetime) -> datetime | None:
     if raw <= 0:
         return None
-    if raw >= _EPOCH_MS_FLOOR:
+    if raw >= EPOCH_MS_FLOOR:
         return datetime.fromtimestamp(raw / 1000.0, UTC)
-    if raw >= _EPOCH_S_FLOOR:
+    if raw >= EPOCH_S_FLOOR:
         return datetime.fromtimestamp(raw, UTC)
     return reference - timedelta(seconds=raw)
 
@@ -167,32 +162,6 @@ def agent_from_wire(w: AgentStats, polled_at: datetime) -> Agent:
         on_hold=bool(w.onHoldDts),
         last_update=to_utc(w.lastUpdate),
     )
-
-
-def agent_times_hold(
-    previous: Agent, state_time: object, login_time: object, polled_at: datetime
-) -> bool:
-    """Whether `previous` (an earlier poll's agent) still tells this poll's `stateTime` and
-    `loginTime` (raw JSON values), within `TIME_JITTER_S`.
-
-    Why: these durations tick in every answer, so an agent whose other fields did not change
-    is the same agent only if its state and login still began when `previous` says. Then
-    `previous` is kept, with its steadier times. Anything but a plain integer is for the wire
-    model to judge, so it answers False."""
-    return _holds(previous.state_since, state_time, polled_at) and _holds(
-        previous.logged_in_since, login_time, polled_at
-    )
-
-
-def _holds(since: datetime | None, raw: object, polled_at: datetime) -> bool:
-    """`_instant(raw, polled_at)` is `since` (within the jitter), computed without making it."""
-    if type(raw) is not int:
-        return False
-    if raw <= 0 or since is None:
-        return raw <= 0 and since is None
-    if raw >= _EPOCH_S_FLOOR:
-        return _instant(raw, polled_at) == since
-    return abs((polled_at - since).total_seconds() - raw) <= TIME_JITTER_S
 
 
 def call_from_wire(w: ActiveCallListResponse, product: str | None = None) -> ActiveCall:

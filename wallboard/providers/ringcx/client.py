@@ -302,13 +302,16 @@ class RingCxClient:
         self,
         memo: RecordMemo[AgentStats, D],
         convert: Callable[[AgentStats], D],
-        still: Callable[[D, dict[str, Any]], bool] | None = None,
+        *,
+        at: float | None = None,
     ) -> Converted[D]:
         """`agent_stats`, converted through `memo`: an agent whose record did not change
-        since the memo's last listing is not validated again (see `RecordMemo`)."""
+        since the memo's last listing is not validated again (see `RecordMemo`). `at` is the
+        poll time in epoch seconds that `convert` anchors durations at (default: now)."""
         response = await self._realtime_answer("agent")
         memo.begin()
-        batch = self._memo_read(memo, response, "real-time agent", convert, still)
+        when = time.time() if at is None else at
+        batch = self._memo_read(memo, response, "real-time agent", convert, at=when)
         memo.end()  # not on a malformed answer: the memo keeps the last good listing
         return batch
 
@@ -662,13 +665,13 @@ class RingCxClient:
         response: httpx.Response,
         what: str,
         convert: Callable[[M], D],
-        still: Callable[[D, dict[str, Any]], bool] | None = None,
         *,
         offset: int = 0,
+        at: float = 0.0,
     ) -> Converted[D]:
         """One answer of a listing read through `memo` straight from its bytes."""
         try:
-            return memo.read(response.content, convert, still, offset=offset)
+            return memo.read(response.content, convert, offset=offset, at=at)
         except NotJson as error:
             raise MalformedResponse(
                 f"{what}: the answer is {error}", status=response.status_code

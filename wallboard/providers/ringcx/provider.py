@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -102,12 +102,7 @@ class RingCxProvider:
             def agent(wire: AgentStats) -> Agent:
                 return adapter.agent_from_wire(wire, now)
 
-            def still(previous: Agent, item: dict[str, Any]) -> bool:
-                return adapter.agent_times_hold(
-                    previous, item.get("stateTime"), item.get("loginTime"), now
-                )
-
-            batch = await client.agent_stats_reusing(self._agents, agent, still)
+            batch = await client.agent_stats_reusing(self._agents, agent, at=now.timestamp())
             return Fetched(batch.records, warnings=len(batch.warnings))
         listing = await client.active_calls_reusing(
             self._calls, adapter.call_from_wire, page_size=self._page_size, max_pages=max_pages

@@ -10,36 +10,56 @@ in the last listing's, and only new or changed records are parsed and validated,
 pydantic's JSON validator. A malformed record is still a counted warning, never a crash.
 
 Why bytes and not parsed values: equal bytes are the strictest possible "unchanged" (a field
-retyped from `false` to `0` is a change and is validated again). A record is remembered by the
-SHA-256 of its bytes, not the bytes: 17,000 records' bytes kept for a cycle, and another cycle's
-being read, held 15 MB more than 32 bytes each do, for a hash that costs about 20 ms a cycle.
-A miss is always safe: the record is validated as if never seen.
+retyped from `false` to `0` is a change and is validated again). A record is remembered by
+Python's own 64-bit hash of its bytes, not the bytes: 17,000 records' bytes kept for a cycle,
+and another cycle's being read, held 15 MB more than a number each does. The hash is SipHash
+with a key drawn per process, about four times cheaper than SHA-256 here (OpenSSL sets up a
+context per call: 40 ms a cycle at 17,000 records, measured in the running app); two different
+records of one listing share a hash with odds of about one in 10^15 per record read, which is
+one wrong row for one cycle in tens of thousands of years of 15-second cycles. A miss is
+always safe: the record is validated as if never seen.
+
+Why few interpreter steps per record: a record that did not change costs msgspec's split, a
+hash and a dict look-up, run by C loops (`map`) wherever they can be, and for ticking fields
+one regex split. At 17,000 records a cycle every microsecond per record is 17 ms; done one
+Python step at a time (a SHA-256 object, a dict of ticking values and a callback per record)
+these steps were most of the wallboard's CPU.
 
 `ticking` names integer fields that change in every answer without the record changing (an
 agent's seconds in state). Their values are cut out of the bytes that are compared, and
-`still(previous, values)` decides whether the previous conversion holds with this answer's.
+`ticks_hold` decides whether the previous conversion still holds with this answer's values.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from hashlib import sha256
 from typing import Any, Generic, TypeVar
 
 import msgspec
 from pydantic import BaseModel, ValidationError
 
-from wallboard.providers.ringcx.wire import ParseWarning, array_adapter, short_reason
+from wallboard.providers.ringcx.wire import (
+    EPOCH_S_FLOOR,
+    TIME_JITTER_S,
+    ParseWarning,
+    array_adapter,
+    short_reason,
+)
 
 M = TypeVar("M", bound=BaseModel)
 D = TypeVar("D")
+
+Ticks = tuple[int | None, ...]
+"""One record's ticking values, in the memo's `ticking` order (None: absent or not an integer)."""
 
 _MISSING: Any = object()
 _ARRAY = msgspec.json.Decoder(list[msgspec.Raw])
 _OBJECT = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _KINDS = {ord("{"): "dict", ord('"'): "str", ord("t"): "bool", ord("f"): "bool", ord("n"): "null"}
+_PLACEHOLDER = b'"_":0'
+"""What a ticking field and its value become in the bytes that are compared."""
 
 
 class NotJson(ValueError):
@@ -75,18 +95,42 @@ def json_records(content: bytes) -> list[msgspec.Raw] | str:
     return kind
 
 
-def _ticks_pattern(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
-    """`"name": <integer>` for each ticking name; split by it, a record's bytes alternate
-    between what is compared, a name and its value."""
-    if not names:
-        return None
-    alternatives = b"|".join(re.escape(name.encode()) for name in names)
-    return re.compile(rb'"(' + alternatives + rb')"\s*:\s*(-?\d+)(?=\s*[,}])')
+def ticks_hold(now: Ticks, then: Ticks, elapsed: float) -> bool:
+    """Whether ticking values read `elapsed` seconds after `then` tell the same record.
+
+    A value of `EPOCH_S_FLOOR` or more is an instant (epoch seconds or milliseconds) and holds
+    if it did not move; a positive smaller one is a duration as of the answer and holds if it
+    grew by the time between the answers, within `TIME_JITTER_S` (whole seconds, read a moment
+    apart); zero or less (not started) holds while it stays so. A value that is not an integer
+    (None) never holds: the wire model judges it."""
+    for value, earlier in zip(now, then, strict=True):
+        if value is None or earlier is None:
+            return False
+        if value <= 0 or earlier <= 0:
+            if value > 0 or earlier > 0:
+                return False
+        elif value >= EPOCH_S_FLOOR or earlier >= EPOCH_S_FLOOR:
+            if value != earlier:
+                return False
+        elif abs(value - earlier - elapsed) > TIME_JITTER_S:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Read:
+    """An answer split for the memo: each record's bytes, the identity it is remembered by and,
+    with ticking fields, its ticking values."""
+
+    items: list[msgspec.Raw]
+    identities: list[int]
+    ticks: list[Ticks] | None
 
 
 class RecordMemo(Generic[M, D]):
-    """Last listing's records of one endpoint: each record's bytes (less its ticking values)
-    and what its validated wire record was converted to. See the module's docstring.
+    """Last listing's records of one endpoint: each record's identity (the hash of its bytes,
+    less its ticking values) and what its validated wire record was converted to. See the
+    module's docstring.
 
     A listing may span several answers (pages): `begin()`, `read()` each page, `end()`.
     Records not read since `begin()` are forgotten at `end()`, so the memo holds one listing.
@@ -98,9 +142,10 @@ class RecordMemo(Generic[M, D]):
         self.key = key
         self.ticking = ticking
         self._ticks = _ticks_pattern(ticking)
-        self._names = {name.encode(): name for name in ticking}
-        self._known: dict[bytes, tuple[Hashable, D]] = {}
-        self._seen: dict[bytes, tuple[Hashable, D]] = {}
+        self._order = [name.encode() for name in ticking]
+        # identity -> (key, converted record, ticking values, when they were read)
+        self._known: dict[int, tuple[Hashable, D, Ticks, float]] = {}
+        self._seen: dict[int, tuple[Hashable, D, Ticks, float]] = {}
         self._keys: set[Hashable] = set()
         self.validated = 0
         """Records validated by the model since `begin()` (new, changed or malformed)."""
@@ -117,74 +162,86 @@ class RecordMemo(Generic[M, D]):
     def end(self) -> None:
         self._known, self._seen, self._keys = self._seen, {}, set()
 
-    def parse(
-        self,
-        content: bytes,
-        convert: Callable[[M], D],
-        still: Callable[[D, dict[str, Any]], bool] | None = None,
-    ) -> Converted[D]:
+    def parse(self, content: bytes, convert: Callable[[M], D], *, at: float = 0.0) -> Converted[D]:
         """One answer that is the whole listing: `begin()`, `read()`, `end()`."""
         self.begin()
-        batch = self.read(content, convert, still)
+        batch = self.read(content, convert, at=at)
         self.end()
         return batch
 
     def read(
-        self,
-        content: bytes,
-        convert: Callable[[M], D],
-        still: Callable[[D, dict[str, Any]], bool] | None = None,
-        *,
-        offset: int = 0,
+        self, content: bytes, convert: Callable[[M], D], *, offset: int = 0, at: float = 0.0
     ) -> Converted[D]:
         """One answer (its raw bytes) of the listing. `offset` is the position of its first
-        record in the listing (warnings carry listing positions). Raises `NotJson`."""
-        items = json_records(content)
-        if isinstance(items, str):
-            warning = ParseWarning(self.model.__name__, -1, f"expected a JSON array, got {items}")
+        record in the listing (warnings carry listing positions); `at` is when the answer was
+        read, in seconds (what ticking durations are measured against). Raises `NotJson`."""
+        split = self._split(content)
+        if isinstance(split, str):
+            warning = ParseWarning(self.model.__name__, -1, f"expected a JSON array, got {split}")
             return Converted((), (warning,))
-        known, seen, keys, ticks = self._known, self._seen, self._keys, self._ticks
-        names = self._names.__getitem__
+        identities, ticks = split.identities, split.ticks
+        seen, keys = self._seen, self._keys
+        seen_get = seen.get
         records: list[Any] = []
-        fresh: list[tuple[int, int, bytes, msgspec.Raw]] = []  # position, index, identity, raw
-        for index, raw in enumerate(items):
-            values = _NO_VALUES
-            if ticks is None:
-                identity = sha256(raw).digest()
-            else:
-                parts = ticks.split(raw)  # Raw is bytes-like
-                identity = sha256(b"".join(parts[0::3])).digest()
-                if len(parts) > 1:
-                    values = dict(zip(map(names, parts[1::3]), map(int, parts[2::3]), strict=True))
-            hit = known.get(identity) or seen.get(identity)
-            if hit is not None and (still is None or still(hit[1], values)):
+        fresh: list[tuple[int, int]] = []  # (position in records, index in the answer)
+        for index, hit in enumerate(map(self._known.get, identities)):
+            if hit is None:
+                hit = seen_get(identities[index])
+            if hit is not None and (ticks is None or ticks_hold(ticks[index], hit[2], at - hit[3])):
                 if hit[0] not in keys:
                     keys.add(hit[0])
-                    seen[identity] = hit
+                    seen[identities[index]] = hit
                     records.append(hit[1])
                 continue
-            fresh.append((len(records), index, identity, raw))
+            fresh.append((len(records), index))
             records.append(_MISSING)
         self.validated += len(fresh)
         self.reused += len(records) - len(fresh)
-        warnings = self._fresh(fresh, records, convert, offset) if fresh else []
+        warnings = self._fresh(split, fresh, records, convert, offset, at) if fresh else []
         if fresh:
             records = [record for record in records if record is not _MISSING]
-        return Converted(tuple(records), tuple(warnings), len(items))
+        return Converted(tuple(records), tuple(warnings), len(split.items))
+
+    def _split(self, content: bytes) -> _Read | str:
+        """The answer's records, identities and ticking values, or what the answer is instead
+        of an array. Ticking fields are cut out of each record by one regex split; a record
+        whose ticking fields are not all there, in the memo's order, as integers, is read
+        again field by field (same result, slower)."""
+        items = json_records(content)
+        if isinstance(items, str):
+            return items
+        pattern = self._ticks
+        if pattern is None:
+            return _Read(items, list(map(hash, map(bytes, items))), None)
+        order = self._order
+        join = _PLACEHOLDER.join
+        identities: list[int] = []
+        ticks: list[Ticks] = []
+        for parts in map(pattern.split, items):  # Raw is bytes-like
+            identities.append(hash(join(parts[0::3])))
+            if parts[1::3] == order:
+                ticks.append(tuple(map(int, parts[2::3])))
+            else:
+                found = dict(zip(parts[1::3], map(int, parts[2::3]), strict=True))
+                ticks.append(tuple(found.get(name) for name in order))
+        return _Read(items, identities, ticks)
 
     def _fresh(
         self,
-        fresh: list[tuple[int, int, bytes, msgspec.Raw]],
+        split: _Read,
+        fresh: list[tuple[int, int]],
         records: list[Any],
         convert: Callable[[M], D],
         offset: int,
+        at: float,
     ) -> list[ParseWarning]:
         """Validate and convert the new or changed records into their places in `records`
         and remember them; the bad ones become warnings (their places stay empty)."""
-        models, failed = self._validate([raw for _, _, _, raw in fresh])
+        models, failed = self._validate([split.items[index] for _, index in fresh])
         warnings: list[ParseWarning] = []
         seen, keys, key_name = self._seen, self._keys, self.key
-        for number, (position, index, identity, _) in enumerate(fresh):
+        no_ticks: Ticks = ()
+        for number, (position, index) in enumerate(fresh):
             if number in failed:
                 warnings.append(ParseWarning(self.model.__name__, offset + index, failed[number]))
                 continue
@@ -194,10 +251,11 @@ class RecordMemo(Generic[M, D]):
                 continue
             keys.add(key)
             value = records[position] = convert(model)
-            seen[identity] = (key, value)
+            ticks = split.ticks[index] if split.ticks is not None else no_ticks
+            seen[split.identities[index]] = (key, value, ticks, at)
         return warnings
 
-    def _validate(self, raws: list[msgspec.Raw]) -> tuple[list[M], dict[int, str]]:
+    def _validate(self, raws: Sequence[bytes | msgspec.Raw]) -> tuple[list[M], dict[int, str]]:
         """Each record validated by the model; failures by position. One pass over all of them
         when all are good (the common case), else record by record."""
         try:
@@ -216,4 +274,10 @@ class RecordMemo(Generic[M, D]):
         return models, failed
 
 
-_NO_VALUES: dict[str, Any] = {}
+def _ticks_pattern(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
+    """`"name": <integer>` for each ticking name; split by it, bytes alternate between what is
+    compared, a name and its value."""
+    if not names:
+        return None
+    alternatives = b"|".join(re.escape(name.encode()) for name in names)
+    return re.compile(rb'"(' + alternatives + rb')"\s*:\s*(-?\d+)(?=\s*[,}])')

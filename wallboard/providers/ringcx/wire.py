@@ -19,6 +19,16 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator
 
+EPOCH_MS_FLOOR = 100_000_000_000
+"""1973 in milliseconds: a time value at or above it is an epoch in milliseconds."""
+EPOCH_S_FLOOR = 1_000_000_000
+"""2001 in seconds: a time value at or above it (and below `EPOCH_MS_FLOOR`) is an epoch in
+seconds; a positive value below it is a duration in seconds."""
+TIME_JITTER_S = 2.0
+"""How far two polls' readings of one instant may differ and still be the same instant:
+durations are whole seconds as of the answer, read at the poll time (truncation plus the
+answer's latency)."""
+
 
 def parse_platform_datetime(value: Any) -> Any:
     """Accept the platform's timestamp spellings: ISO-8601 with `Z`, `+00:00` or `+0000`
