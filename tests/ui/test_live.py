@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from wallboard.config import WallboardConfig
 from wallboard.metrics import METRICS
-from wallboard.ui.app import WallboardApp
+from wallboard.ui.app import ViewArrived, WallboardApp
 from wallboard.ui.calls import CallsPane
 from wallboard.ui.factory import AppOptions, build_app
 from wallboard.ui.help import HelpScreen, keys_table, metrics_table
@@ -173,3 +173,16 @@ async def test_project_themes_apply(theme: str) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == theme
+
+
+async def test_a_view_that_arrives_while_the_screen_is_taken_down_is_dropped() -> None:
+    """Exiting takes the widgets down one by one while a view may still be queued: that view
+    finds part of the screen gone and is dropped, never raised."""
+    app = demo_app()
+    async with app.run_test(size=(200, 60)) as pilot:
+        await until(pilot, lambda: app.view is not None, "the first view")
+        applied = app.views_applied
+        await app.query_one(StatusLine).remove()
+        app.post_message(ViewArrived(app.view))  # type: ignore[arg-type]
+        await pilot.pause()
+        assert app.views_applied == applied and app.is_running

@@ -12,6 +12,7 @@ one pane shows at a time (`-single`); in kiosk mode one pane at a time rotates o
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -20,6 +21,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Footer, Input
 
@@ -49,6 +51,8 @@ from wallboard.ui.tiles import HeaderTiles
 
 if TYPE_CHECKING:
     from wallboard.ui.factory import AppOptions, Core, CoreOpener
+
+log = logging.getLogger(__name__)
 
 PANE_IDS = ("campaigns", "ivr", "queues", "agents", "calls")
 #: Below either size, tiles fold to text and one pane shows at a time.
@@ -287,7 +291,13 @@ class WallboardApp(ActionsMixin, App[None]):
     def on_view_arrived(self, message: ViewArrived) -> None:
         self._pending = message.view
         if not self.paused:
-            self._apply(message.view)
+            try:
+                self._apply(message.view)
+            except NoMatches:
+                # The screen is being taken down (the app is exiting) while a view was still
+                # queued: its widgets go one by one, and there is nothing left to paint.
+                log.debug("screen: a view arrived while the screen was being taken down")
+                return
         if self.collector is not None:
             self.collector.after_view()
 
