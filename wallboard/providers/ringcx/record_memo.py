@@ -33,7 +33,7 @@ agent's seconds in state). Their values are cut out of the bytes that are compar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -255,7 +255,7 @@ class RecordMemo(Generic[M, D]):
             seen[split.identities[index]] = (key, value, ticks, at)
         return warnings
 
-    def _validate(self, raws: Sequence[bytes | msgspec.Raw]) -> tuple[list[M], dict[int, str]]:
+    def _validate(self, raws: list[msgspec.Raw]) -> tuple[list[M], dict[int, str]]:
         """Each record validated by the model; failures by position. One pass over all of them
         when all are good (the common case), else record by record."""
         try:
