@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -179,3 +180,169 @@ def test_the_writer_never_blocks_the_caller_and_drops_the_oldest(tmp_path: Path)
     assert set(written) == {"first", "c96", "c97", "c98", "c99"}  # the newest were kept
     history.close()
     history.close()  # idempotent
+
+
+# --- coalesced counter batches ----------------------------------------------------------------
+
+LONG = 3600.0
+"""A `flush_every_s` no test waits out: batches are written only when something forces them."""
+
+
+def contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the tables counter batches write, rowids included, through a connection of
+    its own (what another process, or the next start, would read)."""
+    with closing(sqlite3.connect(path)) as db:
+        return {
+            table: db.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+            for table in ("increments", "coverage", "counter_state", "alerts")
+        }
+
+
+def idle(history: History) -> bool:
+    """Wait (without forcing a write, as `flush()` does) until the writer emptied the queue."""
+    with history._cond:
+        return history._cond.wait_for(lambda: not history._queue and not history._busy, timeout=5)
+
+
+def agents(at: float, state: dict[str, tuple[int, ...]]) -> CounterBatch:
+    """A source that keeps counter state but no increments (as the store's agents)."""
+    return CounterBatch("agents", at, at - 15, FIELDS, {}, state)
+
+
+def same_entities(at: float, n: int) -> CounterBatch:
+    return batch(at, {str(i): (n, 1, 0) for i in range(50)})
+
+
+SEQUENCE: list[CounterBatch | Alert | float] = [
+    batch(T0, {"1": (10, 1, 0), "2": (0, 0, 0)}, since=T0 - 3600),
+    agents(T0, {"a": (1, 0, 0), "b": (2, 0, 0)}),
+    batch(T0 + 15, {"1": (5, 0, 2), "3": (1, 0, 0)}),  # "2" unchanged: its state stays T0's
+    agents(T0 + 15, {"b": (3, 0, 0)}),
+    alert("firing", T0 + 15),
+    batch(T0 + 30, {"1": (1, 1, 0), "2": (4, 0, 0)}),
+    batch(T0 + 600, {"1": (2, 0, 0)}, since=T0 + 500),  # a gap: a second coverage span
+    agents(T0 + 600, {"c": (1, 0, 0), "a": (7, 0, 0)}),
+]
+"""Entities that change in some batches and not others, two sources, an alert, a gap."""
+
+WITH_RETENTION: list[CounterBatch | Alert | float] = [
+    agents(T0 - 3 * DAY, {"old": (1, 0, 0), "kept": (1, 0, 0)}),
+    batch(T0 - 3 * DAY, {"1": (1, 0, 0)}),
+    agents(T0 - 2 * DAY, {"kept": (2, 0, 0)}),
+    T0,  # maintenance: retention (1 day here) deletes "old"'s state; "kept" is written again
+    agents(T0, {"kept": (3, 0, 0), "new": (1, 0, 0)}),
+    batch(T0, {"1": (4, 0, 0)}),
+]
+"""Maintenance between batches: its retention must see the state upserted before it."""
+
+
+def record(history: History, item: CounterBatch | Alert | float) -> None:
+    if isinstance(item, CounterBatch):
+        history.record_counters(item)
+    elif isinstance(item, Alert):
+        history.record_alert(item)
+    else:
+        history.maintain(item)
+
+
+@pytest.mark.parametrize("items", [SEQUENCE, WITH_RETENTION], ids=["batches", "maintenance"])
+def test_coalesced_batches_write_the_same_rows_as_one_by_one(
+    tmp_path: Path, items: list[CounterBatch | Alert | float]
+) -> None:
+    one_by_one = History(tmp_path / "one.sqlite3", retention_days=1, flush_every_s=0)
+    for item in items:
+        record(one_by_one, item)
+        assert one_by_one.flush(5)
+    one_by_one.close()
+
+    together = History(tmp_path / "together.sqlite3", retention_days=1, flush_every_s=LONG)
+    with together._cond:  # the writer cannot take any of them before all are queued
+        for item in items:
+            record(together, item)
+    assert together.flush(5)
+    together.close()
+
+    expected = contents(tmp_path / "one.sqlite3")
+    assert contents(tmp_path / "together.sqlite3") == expected
+    assert all(expected[table] for table in ("increments", "coverage", "counter_state"))
+
+
+def test_a_write_upserts_each_entity_s_counter_state_once(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3", flush_every_s=LONG)
+    history.record_counters(same_entities(T0, 1))  # the first batch is written at once
+    assert history.flush(5)
+    with history._db:
+        before = history._conn.total_changes
+    for cycle in range(1, 5):  # four cycles of the same 50 campaigns, in one write
+        history.record_counters(same_entities(T0 + 15 * cycle, cycle + 1))
+    assert history.flush(5)
+    with history._db:
+        changed = history._conn.total_changes - before
+    # 4 x 50 increment rows, 4 coverage updates, 50 counter-state upserts (not 4 x 50).
+    assert changed == 4 * 50 + 4 + 50
+    state = history.counter_state("campaigns")
+    assert len(state) == 50 and state["7"] == (T0 + 60, {"answer": 5, "abandon": 1})
+    assert history.coverage("campaigns") == [(T0 - 15, T0 + 60)]
+    assert history.row_counts()["increments"] == 5 * 50
+    history.close()
+
+
+def test_batches_wait_for_flush_an_alert_or_a_half_full_queue(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    history = History(path, queue_size=8, flush_every_s=LONG)
+    history.record_counters(batch(T0, {"1": (1, 0, 0)}))
+    assert history.flush(5)
+
+    # Batches wait (the next write is due in an hour): not in the file, still queued.
+    history.record_counters(batch(T0 + 15, {"1": (2, 0, 0)}))
+    history.record_counters(batch(T0 + 30, {"1": (3, 0, 0)}))
+    with history._cond:
+        assert len(history._queue) == 2 and not history._ready()
+    assert len(contents(path)["increments"]) == 1
+    assert history.counter_state("campaigns")["1"] == (T0, {"answer": 1})
+
+    # An alert is written promptly, and the batches queued before it with it.
+    history.record_alert(alert("firing", T0 + 30))
+    assert idle(history)
+    assert len(contents(path)["increments"]) == 3
+    assert len(contents(path)["alerts"]) == 1
+    assert history.counter_state("campaigns")["1"] == (T0 + 30, {"answer": 3})
+
+    # A queue half full (4 of 8) is written without waiting.
+    for cycle in range(3, 7):
+        history.record_counters(batch(T0 + 15 * cycle, {"1": (cycle, 0, 0)}))
+    assert idle(history)
+    assert len(contents(path)["increments"]) == 7
+
+    # `flush()` forces out what waits.
+    history.record_counters(batch(T0 + 105, {"1": (7, 0, 0)}))
+    assert len(contents(path)["increments"]) == 7
+    assert history.flush(5)
+    assert len(contents(path)["increments"]) == 8
+    assert history.coverage("campaigns") == [(T0 - 15, T0 + 105)]
+    assert history.flush(5)  # nothing queued: returns at once
+    history.close()
+
+
+def test_close_writes_the_batches_still_waiting(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    history = History(path, flush_every_s=LONG)
+    history.record_counters(batch(T0, {"1": (1, 0, 0)}, since=T0 - 600))
+    assert history.flush(5)
+    history.record_counters(batch(T0 + 15, {"1": (2, 0, 0), "2": (5, 0, 0)}))
+    history.record_counters(batch(T0 + 30, {"1": (3, 1, 0)}))
+    with history._cond:
+        assert len(history._queue) == 2
+    history.close()
+
+    reopened = History(path)
+    assert reopened.rolling_totals("campaigns", ("answer", "abandon"), T0 + 30, DAY) == {
+        "1": (6, 1),
+        "2": (5, 0),
+    }
+    assert reopened.coverage("campaigns") == [(T0 - 600, T0 + 30)]
+    assert reopened.counter_state("campaigns") == {
+        "1": (T0 + 30, {"answer": 3, "abandon": 1}),
+        "2": (T0 + 15, {"answer": 5}),
+    }
+    reopened.close()
