@@ -214,6 +214,8 @@ def test_an_answer_that_is_not_json_raises_not_json() -> None:
         b'[{"agentId":7,"stateTime":%d,"loginTime":%d,"agentState":"AVAILABLE"}]',
         b'[ {"agentId": 7, "stateTime" : %d, "loginTime": %d , "agentState": "AVAILABLE"} ]',
         b'[{"agentId":7,"agentState":"AVAILABLE","loginTime":%d,"stateTime":%d}]',
+        b'[{"agentId":7,"agentState":"AVAILABLE","stateTime":%d,"loginTime":%d}]',
+        b'[{"agentId":7,"stateTime":%d,"agentState":"AVAILABLE","loginTime":%d}]',
     ],
 )
 def test_compact_and_spaced_json_are_both_read_and_ticks_cut_from_either(template: bytes) -> None:

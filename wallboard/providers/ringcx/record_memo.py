@@ -142,6 +142,7 @@ class RecordMemo(Generic[M, D]):
         self.key = key
         self.ticking = ticking
         self._ticks = _ticks_pattern(ticking)
+        self._adjacent = _adjacent_pattern(ticking)
         self._order = [name.encode() for name in ticking]
         # identity -> (key, converted record, ticking values, when they were read)
         self._known: dict[int, tuple[Hashable, D, Ticks, float]] = {}
@@ -204,20 +205,33 @@ class RecordMemo(Generic[M, D]):
 
     def _split(self, content: bytes) -> _Read | str:
         """The answer's records, identities and ticking values, or what the answer is instead
-        of an array. Ticking fields are cut out of each record by one regex split; a record
-        whose ticking fields are not all there, in the memo's order, as integers, is read
-        again field by field (same result, slower)."""
+        of an array.
+
+        Ticking fields are cut out of each record by one regex split. The usual layout (all
+        ticking fields side by side, in the memo's order, as RingCX sends an agent's
+        `stateTime` and `loginTime`) has a pattern of its own that starts with a literal, which
+        the regex engine finds by a fast scan (half the cost of trying every quote for one of
+        the names); a record laid out otherwise is split by the general pattern, and one
+        whose ticking fields are not all there as integers is read field by field (same
+        result, slower). The two layouts give identities of different kinds (a hash of two
+        pieces, a hash of joined bytes), so one can never pass for the other."""
         items = json_records(content)
         if isinstance(items, str):
             return items
-        pattern = self._ticks
-        if pattern is None:
+        pattern, adjacent = self._ticks, self._adjacent
+        if pattern is None or adjacent is None:
             return _Read(items, list(map(hash, map(bytes, items))), None)
         order = self._order
+        size = len(order) + 2
         join = _PLACEHOLDER.join
         identities: list[int] = []
         ticks: list[Ticks] = []
-        for parts in map(pattern.split, items):  # Raw is bytes-like
+        for item, pieces in zip(items, map(adjacent.split, items), strict=True):
+            if len(pieces) == size:  # [before, value, ..., value, after]
+                identities.append(hash((pieces[0], pieces[-1])))
+                ticks.append(tuple(map(int, pieces[1:-1])))
+                continue
+            parts = pattern.split(item)  # Raw is bytes-like
             identities.append(hash(join(parts[0::3])))
             if parts[1::3] == order:
                 ticks.append(tuple(map(int, parts[2::3])))
@@ -272,6 +286,17 @@ class RecordMemo(Generic[M, D]):
                 failed[number] = short_reason(error)
                 models.append(_MISSING)
         return models, failed
+
+
+def _adjacent_pattern(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
+    """All ticking fields side by side in `names` order, each `"name": <integer>`; split by
+    it, a record in that layout gives exactly [before, each value, after]."""
+    if not names:
+        return None
+    fields = rb"\s*,\s*".join(
+        rb'"' + re.escape(name.encode()) + rb'"\s*:\s*(-?\d+)' for name in names
+    )
+    return re.compile(fields + rb"(?=\s*[,}])")
 
 
 def _ticks_pattern(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
