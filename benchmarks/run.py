@@ -139,11 +139,14 @@ def screen_section(plan: Plan) -> list[str]:
     return [
         "## 1. Snapshot to screen (CPU per poll, headless 200x60)",
         "",
-        "`time.process_time` from a View posted to the app to the screen applied and rendered by "
-        "the compositor; the Store's derivation is done before (it runs on the poller's side) "
-        "and the garbage it left is collected before each clock starts, for both apps. "
-        "About 5% of counters, agents and calls change per poll. Baseline: the same views in "
-        "plain `DataTable`s cleared and refilled every poll (`benchmarks/baseline_app.py`).",
+        "`time.process_time` from a View posted to the app to the screen applied and rendered "
+        "by the compositor (seen by Textual's `wait_for_refresh`, not by a Pilot pause, which "
+        "costs the measuring process ~7 ms itself on the wallboard's 57 widgets; see "
+        "`benchmarks/screen.py`); the Store's derivation is done before (it runs on the "
+        "poller's side) and the garbage it left is collected before each clock starts, for both"
+        " apps. About 5% of counters, agents and calls change per poll. Baseline: the same "
+        "views in plain `DataTable`s cleared and refilled every poll "
+        "(`benchmarks/baseline_app.py`).",
         "",
         *table(
             [

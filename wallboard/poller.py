@@ -30,6 +30,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import repeat
 from typing import Any
 
 import anyio
@@ -272,7 +273,8 @@ class Poller:
 
 
 def _result(source: SourceName, fetched: Fetched, polled_at: datetime) -> SourceResult[Any]:
-    stamps = [t for r in fetched.records if (t := getattr(r, "last_update", None)) is not None]
+    # C loops, not a comprehension: 17,000 records a cycle (datetimes are never falsy).
+    stamps = list(filter(None, map(getattr, fetched.records, repeat("last_update"), repeat(None))))
     return SourceResult(
         source=source,
         records=fetched.records,
