@@ -9,9 +9,15 @@ value the setters store and marks dirty only the top or bottom border line.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from textual.content import Content
 from textual.geometry import Region
 from textual.widget import Widget
+
+_parsed: WeakKeyDictionary[Widget, dict[bool, tuple[str, Content]]] = WeakKeyDictionary()
+"""widget -> {is the title: (the text last given, what it became)}: a pane's title and
+subtitle are given again every poll, mostly unchanged, and parsing them is most of the cost."""
 
 
 def set_border(widget: Widget, *, title: str | None = None, subtitle: str | None = None) -> None:
@@ -23,22 +29,29 @@ def set_border(widget: Widget, *, title: str | None = None, subtitle: str | None
             widget.border_subtitle = subtitle
         return
     if title is not None:
-        new = _content(widget, title)
+        new = _content(widget, title, top=True)
         old = widget._border_title
         if _differs(old, new):
             widget._border_title = new
             _repaint_row(widget, top=True, span=_span(old, new))
     if subtitle is not None:
-        new = _content(widget, subtitle)
+        new = _content(widget, subtitle, top=False)
         old = widget._border_subtitle
         if _differs(old, new):
             widget._border_subtitle = new
             _repaint_row(widget, top=False, span=_span(old, new))
 
 
-def _content(widget: Widget, text: str) -> Content:
-    """What Textual's own setter stores (see `textual.widget._BorderTitle.__set__`)."""
-    return widget.render_str(text).expand_tabs(4).split()[0]
+def _content(widget: Widget, text: str, *, top: bool) -> Content:
+    """What Textual's own setter stores (see `textual.widget._BorderTitle.__set__`); the same
+    text given again gives the same content, unparsed."""
+    made = _parsed.setdefault(widget, {})
+    last = made.get(top)
+    if last is not None and last[0] == text:
+        return last[1]
+    content = widget.render_str(text).expand_tabs(4).split()[0]
+    made[top] = (text, content)
+    return content
 
 
 def _differs(old: Content | None, new: Content) -> bool:

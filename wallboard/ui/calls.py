@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -33,7 +34,7 @@ from wallboard.store import SourceStatus, View
 from wallboard.ui import format as fmt
 from wallboard.ui.actions_bindings import CALL_ACTION_BINDINGS
 from wallboard.ui.borders import set_border
-from wallboard.ui.keyed_table import set_virtual_size
+from wallboard.ui.keyed_table import FrameGeometry, set_virtual_size
 
 #: (key, label, width) of each column, in display order. The row fits the half-width pane at
 #: 200 columns (96 inside its border and scroll bar): no column hides off to the right.
@@ -119,6 +120,11 @@ class CallsTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         self.show_cursor = True
         self._cache: dict[tuple[str, bool], Strip] = {}
+        self._styles: dict[tuple[str, bool], Style] = {}
+        """(component class, under the cursor) -> a line's style, looked up once per poll (and
+        again after anything that drops the cached lines): Textual computes a widget's style by
+        walking its ancestors, too slow for every line."""
+        self._frame = FrameGeometry(self, self._shown_cursor)
         self._painted: dict[int, list[Segment]] = {}
         """Line index -> what was last painted there (what a poll compares against)."""
         self.renders = 0
@@ -142,7 +148,9 @@ class CallsTable(ScrollView, can_focus=True):
 
     def reorder(self, needle: str) -> None:
         keep = self.selected_uii
-        every = [u for u in (*self._calls, *self._ended) if u not in self.hidden]
+        every = [*self._calls, *self._ended]
+        if self.hidden:
+            every = [u for u in every if u not in self.hidden]
         if needle:
             every = [uii for uii in every if needle in self._search_text(uii)]
         if self.sort_column is not None and self._now is not None:
@@ -162,21 +170,31 @@ class CallsTable(ScrollView, can_focus=True):
         """Rebuild the visible lines and repaint those that differ from the last paint. A poll
         where a few calls moved sends those lines, not the pane (a wall TV over SSH)."""
         before, self._painted = self._painted, {}
+        self._styles = {}  # looked up afresh each poll
         cache: dict[tuple[str, bool], Strip] = {}
         first = self.scroll_offset.y
         height = self.scrollable_content_region.height
+        cursor = self._shown_cursor()
+        width = max(self.virtual_size.width, self.size.width)
+        dirty: list[Region] = []
         for index in range(first, min(first + height, len(self._order))):
             uii = self._order[index]
-            selected = self.show_cursor and index == self.cursor and self.has_focus
+            selected = index == cursor
             segments = self._segments(uii, selected)
             cache[uii, selected] = Strip(segments)
             self._painted[index] = segments
             if before.pop(index, None) != segments:
-                self.refresh_line(index)
+                dirty.append(Region(0, index - first, width, 1))
         for index in before:
             if first <= index < first + height:
-                self.refresh_line(index)  # past the end now: blank
+                dirty.append(Region(0, index - first, width, 1))  # past the end now: blank
         self._cache = cache
+        if dirty:  # one refresh for all the lines: each call re-reads the widget's geometry
+            self.refresh(*dirty)
+
+    def _shown_cursor(self) -> int:
+        """The line showing the cursor; -1 when none does (hidden, or the table not focused)."""
+        return self.cursor if self.show_cursor and self.has_focus else -1
 
     def _record(self, uii: str) -> ActiveCall:
         call = self._calls.get(uii)
@@ -207,21 +225,24 @@ class CallsTable(ScrollView, can_focus=True):
 
     # --- rendering -----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        with self._frame.rendering():
+            return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        scroll_x, scroll_y, width, cursor = self._frame.get()
         index = scroll_y + y
-        width = self.scrollable_content_region.width
         if index >= len(self._order) or self._now is None:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._line_style("", False))
         uii = self._order[index]
-        selected = self.show_cursor and index == self.cursor and self.has_focus
+        selected = index == cursor
         key = (uii, selected)
         strip = self._cache.get(key)
         if strip is None:
             segments = self._segments(uii, selected)
             strip = self._cache[key] = Strip(segments)
             self._painted[index] = segments
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self._line_style("", False))
 
     def _segments(self, uii: str, selected: bool) -> list[Segment]:
         self.renders += 1
@@ -242,36 +263,53 @@ class CallsTable(ScrollView, can_focus=True):
             "product": PRODUCT_SHORT.get(call.product or "", call.product or ""),
         }
         text = " ".join(values[key][:width].ljust(width) for key, _, width in CALL_COLUMNS)
-        style = self.rich_style
         if ended:
-            style += self.get_component_rich_style("calls--ended")
+            kind = "calls--ended"
         elif uii in self._new:
-            style += self.get_component_rich_style("calls--new")
+            kind = "calls--new"
         elif call.dequeued_at is None:
-            style += self.get_component_rich_style("calls--waiting")
-        if selected:
-            style += self.get_component_rich_style("calls--cursor")
-        return [Segment(text + " ", style)]
+            kind = "calls--waiting"
+        else:
+            kind = ""
+        return [Segment(text + " ", self._line_style(kind, selected))]
+
+    def _line_style(self, kind: str, selected: bool) -> Style:
+        """The widget's style plus the component class `kind` (if any) and the cursor's."""
+        style = self._styles.get((kind, selected))
+        if style is None:
+            style = self.rich_style
+            if kind:
+                style += self.get_component_rich_style(kind)
+            if selected:
+                style += self.get_component_rich_style("calls--cursor")
+            self._styles[kind, selected] = style
+        return style
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._forget_lines()
+
+    def _forget_lines(self) -> None:
+        """Drop the cached lines and the styles they were made with."""
         self._cache.clear()
+        self._styles.clear()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._painted = {}  # every line shows another call now
+        self._styles.clear()  # lines scrolled in are made with the styles of now
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.clear()
+        self._forget_lines()
         self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True)
         self.refresh()
 
     def on_focus(self) -> None:
-        self._cache.clear()
+        self._forget_lines()
         self.refresh()
 
     def on_blur(self) -> None:
-        self._cache.clear()
+        self._forget_lines()
         self.refresh()
 
     # --- keys and mouse ------------------------------------------------------------------------

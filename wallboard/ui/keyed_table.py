@@ -19,11 +19,12 @@ sideways with them when the table is wider than its pane); clicking a label asks
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -124,6 +125,51 @@ def _thumb(bar: ScrollBar, virtual: float) -> list[str]:
     return [segment.text for segment in segments.segments]
 
 
+class Frame(NamedTuple):
+    """What every line of a table needs to know to render itself."""
+
+    scroll_x: int
+    scroll_y: int
+    width: int
+    """Of the scrollable content region: what a line is cropped or extended to."""
+    cursor: int
+    """The row index showing the cursor, -1 when none shows (hidden, or not focused)."""
+
+
+class FrameGeometry:
+    """A table's `Frame`, read once for all the lines Textual renders in one go.
+
+    Why: Textual asks for the dirty lines of a widget one `render_line` at a time from inside
+    one `render_lines` call, and the scrollable region is computed from the widget's styles on
+    every read: per line, that was a good part of a changed line's cost. Outside
+    `render_lines` (a test calling `render_line`), the frame is read afresh every time."""
+
+    def __init__(self, table: ScrollView, cursor: Callable[[], int]) -> None:
+        self._table = table
+        self._cursor = cursor
+        self._rendering = False
+        self._frame: Frame | None = None
+
+    @contextmanager
+    def rendering(self) -> Iterator[None]:
+        self._rendering, self._frame = True, None
+        try:
+            yield
+        finally:
+            self._rendering, self._frame = False, None
+
+    def get(self) -> Frame:
+        frame = self._frame
+        if frame is None:
+            table = self._table
+            scroll_x, scroll_y = table.scroll_offset
+            width = table.scrollable_content_region.width
+            frame = Frame(scroll_x, scroll_y, width, self._cursor())
+            if self._rendering:
+                self._frame = frame
+        return frame
+
+
 def _label(column: Column) -> str:
     """A header label over its values: a counted column's label ends above the numbers (not
     above the mark) when it fits."""
@@ -189,6 +235,7 @@ class KeyedTable(ScrollView, can_focus=True):
         against."""
         self._strips: dict[tuple[str, bool], Strip] = {}
         self._style_cache: dict[bool, tuple[Style, Style, Style]] = {}
+        self._frame = FrameGeometry(self, self._shown_cursor)
         self.show_cursor = True
         self.rows_built = 0
         """Rows built since start (tests prove only visible rows are built)."""
@@ -220,39 +267,47 @@ class KeyedTable(ScrollView, can_focus=True):
         paint. Nothing else on screen is touched."""
         before = self._on_screen
         strips = self._strips
-        self._on_screen, self._strips = {}, {}
+        self._on_screen, self._strips = on_screen, kept = {}, {}
         first, count = self._visible_span()
         scroll_x = self.scroll_offset.x
-        for index in range(first, min(first + count, len(self._order))):
-            key = self._order[index]
+        cursor = self._shown_cursor()
+        order, columns, offsets = self._order, self.columns, self._offsets
+        height = self.size.height
+        line_width = max(self.row_width, self.size.width)
+        lines: list[Region] = []
+        cells: list[Region] = []
+        for index in range(first, min(first + count, len(order))):
+            key = order[index]
             row = self._row(key)
-            selected = self._selected(index)
-            self._on_screen[index] = (key, row, selected)
+            selected = index == cursor
+            on_screen[index] = (key, row, selected)
             old = before.pop(index, None)
             line = index - first + 1
-            if old is None or old[0] != key or old[2] != selected:
-                self._repaint_line(line)
+            if old is None or old[0] != key or old[2] != selected or len(row) != len(old[1]):
+                if 0 <= line < height:
+                    lines.append(Region(0, line, line_width, 1))
                 continue
             old_row = old[1]
             if old_row == row:  # unchanged: keep its painted strips
                 for selected in (False, True):
                     if (strip := strips.get((key, selected))) is not None:
-                        self._strips[key, selected] = strip
-                continue
-            if len(row) != len(old_row):
-                self._repaint_line(line)
+                        kept[key, selected] = strip
                 continue
             for i, (new_cell, old_cell) in enumerate(zip(row, old_row, strict=True)):
                 if new_cell != old_cell:
-                    self.cells_repainted += 1
-                    width = self.columns[i].width
-                    self.refresh(Region(self._offsets[i] - scroll_x, line, width, 1))
+                    cells.append(Region(offsets[i] - scroll_x, line, columns[i].width, 1))
         for index in before:  # lines now past the end of the table: blank them
-            if first <= index < first + count:
-                self._repaint_line(index - first + 1)
+            line = index - first + 1
+            if first <= index < first + count and 0 <= line < height:
+                lines.append(Region(0, line, line_width, 1))
+        self.lines_repainted += len(lines)
+        self.cells_repainted += len(cells)
+        if lines or cells:  # one refresh for all: each call re-reads the widget's geometry
+            self.refresh(*lines, *cells)
 
-    def _selected(self, index: int) -> bool:
-        return self.show_cursor and index == self.cursor and self.has_focus
+    def _shown_cursor(self) -> int:
+        """The row showing the cursor; -1 when none does (hidden, or the table not focused)."""
+        return self.cursor if self.show_cursor and self.has_focus else -1
 
     def _repaint_line(self, line: int) -> None:
         if 0 <= line < self.size.height:
@@ -323,9 +378,12 @@ class KeyedTable(ScrollView, can_focus=True):
 
     # --- rendering -----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        with self._frame.rendering():
+            return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
+        scroll_x, scroll_y, width, cursor = self._frame.get()
         if y == 0:
             strip = self._header_strip()
         else:
@@ -333,7 +391,7 @@ class KeyedTable(ScrollView, can_focus=True):
             if index >= len(self._order):
                 return Strip.blank(width, self._styles(False)[0])
             key = self._order[index]
-            selected = self._selected(index)
+            selected = index == cursor
             strip_key = (key, selected)
             row = self._row(key)
             self._on_screen[index] = (key, row, selected)

@@ -11,7 +11,7 @@ shows a horizontal scrollbar or hides a column off to the right.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -248,28 +248,41 @@ class AgentsPane(TablePane):
         Column("flags", "Flags", 9),
     )
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._made: dict[str, tuple[Agent, tuple[str, int, int], Row]] = {}
+        """key -> (record, (time zone, marks), row) of the rows built since the last poll."""
+        self._made_before: dict[str, tuple[Agent, tuple[str, int, int], Row]] = {}
+        """The same for the poll before: what this poll's rows are compared with."""
+
+    def apply(self, view: View, needle: str) -> None:
+        self._made_before, self._made = self._made, {}
+        super().apply(view, needle)
+
     def row(self, view: View, key: str) -> Row:
+        """An agent's row is its record's, its two marks and the account's time zone: on a
+        poll where an agent's record did not change (most of them: the store keeps the same
+        record object), the row built last poll is the row, and the table compares it by
+        identity."""
         a = view.agents[key].record
-        since = a.state_since
-        zone = ZoneInfo(view.snapshot.timezone)
-        flags = " ".join(
-            f for f, on in (("disp", a.pending_disposition), ("hold", a.on_hold)) if on
+        direction = view.delta.direction
+        inputs = (
+            view.snapshot.timezone,
+            direction("agents", key, "calls_handled"),
+            direction("agents", key, "rna"),
         )
-        return (
-            cell(a.name),
-            cell(a.state, _state_style(a.state)),
-            cell(since.astimezone(zone).strftime("%H:%M:%S") if since else fmt.NO_DATA),
-            cell(a.group or ""),
-            cell(short_uii(a.call_uii) if a.call_uii else ""),
-            delta_cell(view, "agents", key, "calls_handled", a.calls_handled),
-            delta_cell(view, "agents", key, "rna", a.rna),
-            cell(flags, "yellow" if flags else ""),
-        )
+        made = self._made.get(key) or self._made_before.get(key)
+        if made is not None and made[0] is a and made[1] == inputs:
+            row = made[2]
+        else:
+            row = _agent_row(a, *inputs)
+        self._made[key] = (a, inputs, row)
+        return row
 
     def sort_value(self, view: View, key: str, column: int) -> Any:
         return _AGENT_SORT[self.COLUMNS[column].key](view.agents[key].record)
 
-    def sort_values(self, view: View, keys: list[str], column: int) -> dict[str, Any]:
+    def sort_values(self, view: View, keys: Iterable[str], column: int) -> dict[str, Any]:
         get, agents = _AGENT_SORT[self.COLUMNS[column].key], view.agents
         return {k: get(agents[k].record) for k in keys}
 
@@ -280,6 +293,23 @@ class AgentsPane(TablePane):
     def summary(self, view: View) -> str:
         by_state = sorted(view.agent_summary.by_state.items(), key=lambda kv: _state_rank(kv[0]))
         return " ".join(f"{state.lower()} {count}" for state, count in by_state)
+
+
+def _agent_row(a: Agent, timezone: str, handled: int, rna: int) -> Row:
+    """The cells of one agent; `handled` and `rna` are the marks of those counts."""
+    since = a.state_since
+    zone = ZoneInfo(timezone)
+    flags = " ".join(f for f, on in (("disp", a.pending_disposition), ("hold", a.on_hold)) if on)
+    return (
+        cell(a.name),
+        cell(a.state, _state_style(a.state)),
+        cell(since.astimezone(zone).strftime("%H:%M:%S") if since else fmt.NO_DATA),
+        cell(a.group or ""),
+        cell(short_uii(a.call_uii) if a.call_uii else ""),
+        Cell(fmt.num(a.calls_handled), "", handled),
+        Cell(fmt.num(a.rna), "", rna),
+        cell(flags, "yellow" if flags else ""),
+    )
 
 
 def _state_style(state: str) -> str:

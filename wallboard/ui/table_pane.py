@@ -12,7 +12,7 @@ pane does). See `sort_order` for how an order is kept from poll to poll.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -82,9 +82,9 @@ class TablePane(Vertical):
             return entity.metrics.get(self.METRICS[name])
         return None if name == "trend" else getattr(entity.record, name)
 
-    def sort_values(self, view: View, keys: list[str], column: int) -> dict[str, Any]:
-        """`sort_value` of many entities at once (a pane of thousands overrides it with a tight
-        loop: the sort runs every poll)."""
+    def sort_values(self, view: View, keys: Iterable[str], column: int) -> dict[str, Any]:
+        """`sort_value` of many entities at once, in the order of `keys` (a pane of thousands
+        overrides it with a tight loop: the sort runs every poll)."""
         return {k: self.sort_value(view, k, column) for k in keys}
 
     def summary(self, view: View) -> str:
@@ -142,11 +142,10 @@ class TablePane(Vertical):
         delta, source, values = view.delta, self.SOURCE, order.values
         if delta.first:
             return None
-        placed = {k: self.sort_value(view, k, column) for k in delta.appeared.get(source, ())}
-        for key in delta.updated.get(source, ()):
-            value = self.sort_value(view, key, column)
-            if value != values.get(key):
-                placed[key] = value
+        placed = self.sort_values(view, delta.appeared.get(source, ()), column)
+        updated = self.sort_values(view, delta.updated.get(source, ()), column)
+        get = values.get
+        placed.update((k, v) for k, v in updated.items() if v != get(k))
         return patch_order(order, delta.removed.get(source, ()), placed)
 
     def _search_text(self, view: View, key: str) -> str:

@@ -94,33 +94,40 @@ def tile_values(view: View) -> dict[str, TileValue]:
 class Tile(Vertical):
     def __init__(self, key: str, title: str) -> None:
         super().__init__(id=f"tile-{key}", classes="tile")
+        self.tile_key = key
         self.title = title
         self._text = fmt.NO_DATA
+        self._digits = Digits("-", classes="tile-digits")
+        self._words = Static(fmt.NO_DATA, classes="tile-text")
+        """The tile's parts, kept: every poll shows a value in them (no query each time)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.title, classes="tile-title")
-        yield Digits("-", classes="tile-digits")
-        yield Static(fmt.NO_DATA, classes="tile-text")
+        yield self._digits
+        yield self._words
 
-    def show(self, value: TileValue) -> None:
-        digits = self.query_one(Digits)
+    def show(self, value: TileValue, *, compact: bool) -> None:
+        digits = self._digits
         if digits.value != value.digits:
             digits.update(value.digits)
         words = value.text if value.digits == "-" else value.note
-        compact = value.text
-        shown = compact if self.app.has_class("-compact") else words
+        shown = value.text if compact else words
         if shown != self._text:
             self._text = shown
-            self.query_one(".tile-text", Static).update(shown, layout=False)
+            self._words.update(shown, layout=False)
         self.set_class(value.alarm, "-alarm")
 
 
 class HeaderTiles(Horizontal):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._tiles = [Tile(key, title) for key, title in TILES]
+
     def compose(self) -> ComposeResult:
-        for key, title in TILES:
-            yield Tile(key, title)
+        yield from self._tiles
 
     def apply(self, view: View) -> None:
         values = tile_values(view)
-        for key, _ in TILES:
-            self.query_one(f"#tile-{key}", Tile).show(values[key])
+        compact = self.app.has_class("-compact")
+        for tile in self._tiles:
+            tile.show(values[tile.tile_key], compact=compact)
