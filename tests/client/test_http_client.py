@@ -14,6 +14,8 @@ import subprocess
 import sys
 import weakref
 
+import anyio
+import httpx
 import pytest
 
 from wallboard.providers.http_client import async_client, plain_http_only, verification
@@ -92,3 +94,23 @@ async def test_a_streamed_answer_is_left_as_httpx_made_it(sim: SimServer) -> Non
     async with http, http.stream("GET", f"{sim.base_url}/_sim/state") as response:
         body = b"".join([part async for part in response.aiter_bytes()])
     assert json.loads(body)
+
+
+def _local_port(response: httpx.Response) -> int:
+    """The client side's port of the connection that carried `response` (httpcore's
+    documented `network_stream` extension)."""
+    stream = response.extensions["network_stream"]
+    return int(stream.get_extra_info("client_addr")[1])
+
+
+async def test_a_connection_idle_longer_than_httpx_default_is_used_again(sim: SimServer) -> None:
+    """A poll cycle (15 s) is longer than httpx's default keep-alive (5 s) and uvicorn's; both
+    sides keep an idle connection for a minute or more, so the next cycle's requests go over
+    the connections of the last one instead of opening new ones. Real HTTP over loopback."""
+    async with async_client((sim.base_url,), timeout=10.0) as http:
+        first = await http.get(f"{sim.base_url}/_sim/state")
+        port = _local_port(first)
+        await anyio.sleep(6.0)  # past both libraries' 5 s defaults
+        second = await http.get(f"{sim.base_url}/_sim/state")
+        assert first.status_code == second.status_code == 200
+        assert _local_port(second) == port

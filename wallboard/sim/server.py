@@ -34,6 +34,8 @@ from wallboard.sim.model import ContactCenter, SimSettings
 from wallboard.sim.requestlog import RequestLog
 
 START_TIMEOUT = 10.0
+KEEP_ALIVE_S = 75
+"""Seconds an idle client connection is kept open (see `start`)."""
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -132,6 +134,10 @@ class SimServer:
             lifespan="off",
             timeout_graceful_shutdown=2,
             backlog=2048,
+            # Idle connections stay open as a platform's front end keeps them (nginx 75 s,
+            # cloud load balancers 60 s), not uvicorn's 5 s: a client polling every 15 s
+            # re-uses its connections instead of opening new ones each cycle.
+            timeout_keep_alive=KEEP_ALIVE_S,
         )
         install_log_filter()
         ready = threading.Event()
