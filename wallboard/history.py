@@ -26,6 +26,14 @@ time: nothing is double counted or missing from the windows; only that span's pe
 (at most `flush_every_s` of them) are re-derived as one increment. Alert changes still queued
 at a crash are lost, as before.
 
+Why a one-pass run beside a running wallboard writes nothing: both would write the same
+account's increments for the same span (the one-pass run's first reading starts from the
+counter state the running wallboard last wrote, up to `flush_every_s` ago, and the running
+wallboard writes that span too), so the windows would count it twice. A running (`live`)
+history stamps each write in `meta`; a one-pass run that finds a stamp younger than
+`LIVE_WRITER_WINDOW_S` reads history but records nothing (`recording`). With no wallboard
+running (a `check` from cron), one-pass runs record as before and carry the windows.
+
 Why degrade instead of fail: a full or read-only disk, or a path that cannot be opened, must not
 take the wallboard down. History then continues in an in-memory database (copied from the file
 when it can still be read), `warning` says why, and the store shows it on the status line.
@@ -71,6 +79,9 @@ DEFAULT_COMPACT_AFTER_S = 26 * HOUR
 """Cycle resolution is kept past 24 h so the 24 h window never reads hourly rows."""
 DEFAULT_FLUSH_EVERY_S = 60.0
 """How long counter batches may wait to be written together (see the module docstring)."""
+LIVE_WRITER_WINDOW_S = 2 * DEFAULT_FLUSH_EVERY_S + 30.0
+"""A running wallboard's write stamp younger than this means it is running (it writes at least
+once per `flush_every_s` while it polls; two of those and a cycle's slack)."""
 
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -126,6 +137,10 @@ _Item = CounterBatch | Alert | _Maintain
 _State = dict[tuple[str, str], tuple[float, tuple[str, ...], Values]]
 """(source, entity) -> (at, fields, values): the counter state a write upserts."""
 
+_STAMP = (
+    "INSERT INTO meta (key, value) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
 _UPSERT_STATE = (
     # An upsert updates the row in place (REPLACE deletes and inserts it again).
     "INSERT INTO counter_state VALUES (?, ?, ?, ?, ?)"
@@ -153,8 +168,13 @@ class History:
         compact_after_s: float = DEFAULT_COMPACT_AFTER_S,
         queue_size: int = 1024,
         flush_every_s: float = DEFAULT_FLUSH_EVERY_S,
+        live: bool = True,
     ) -> None:
         self.account = account
+        self.live = live
+        """A running wallboard's history: each write is stamped (see the module docstring)."""
+        self.recording = True
+        """False: what is recorded is dropped (a one-pass run beside a running wallboard)."""
         self.flush_every_s = flush_every_s
         self.retention_s = retention_days * 86400
         self.compact_after_s = compact_after_s
@@ -222,7 +242,7 @@ class History:
 
     def _put(self, item: _Item) -> None:
         with self._cond:
-            if self._closing:
+            if self._closing or not self.recording:
                 return
             if len(self._queue) == self._queue.maxlen:
                 self.dropped += 1
@@ -337,6 +357,8 @@ class History:
                     state.clear()
                     self._maintain(conn, item.now)
             self._write_state(conn, state)
+            if self.live:
+                conn.execute(_STAMP, (self._stamp_key, repr(time.time())))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -443,6 +465,19 @@ class History:
     def _query(self, sql: str, params: Iterable[Any]) -> list[Any]:
         with self._db:
             return self._conn.execute(sql, tuple(params)).fetchall()
+
+    @property
+    def _stamp_key(self) -> str:
+        return f"live_writer_at:{self.account}"
+
+    def live_writer_seen(self, within_s: float = LIVE_WRITER_WINDOW_S) -> bool:
+        """Whether a running wallboard wrote this account's history in the last `within_s`
+        seconds (by the wall clock: another process's stamp)."""
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (self._stamp_key,))
+        try:
+            return bool(rows) and time.time() - float(rows[0][0]) < within_s
+        except ValueError:
+            return False
 
     def counter_state(self, source: str) -> dict[str, tuple[float, dict[str, int]]]:
         """Each entity's last persisted counter values and when they were read."""

@@ -11,6 +11,7 @@ its long-lived API token, exactly as it would to RingCX.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import threading
 from collections.abc import AsyncIterator
@@ -31,6 +32,8 @@ from wallboard.store import Store
 
 if TYPE_CHECKING:  # the simulator is imported only when the demo runs
     from wallboard.sim.server import SimServer
+
+log = logging.getLogger(__name__)
 
 DEMO_ACCOUNT = "demo"
 
@@ -139,7 +142,14 @@ async def open_runtime(
             path = default_history_path(scratch.name)
         elif path is None:
             path = default_history_path(config.resolved_data_dir())
-        history = History(path, account=name, retention_days=config.history.retention_days)
+        history = History(
+            path, account=name, retention_days=config.history.retention_days, live=not one_shot
+        )
+        if one_shot and history.live_writer_seen():
+            # A running wallboard writes this account's history: a pass of ours would count
+            # the span since its last write a second time (see `wallboard.history`).
+            history.recording = False
+            log.info("history: a running wallboard writes it; this pass records nothing")
     rules = config.alerts.effective_rules()
     if one_shot:
         rules = tuple(rule.model_copy(update={"min_duration_s": 0.0}) for rule in rules)

@@ -4,11 +4,13 @@ monitoring-plugin exit codes (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from wallboard.cli.main import main
+from wallboard.history import CounterBatch, History
 from wallboard.sim.server import SimServer
 
 
@@ -102,3 +104,26 @@ def test_a_bad_config_names_the_file_and_key(
     assert str(config) in captured.err and "colour: unknown key" in captured.err
     assert captured.out.startswith("WALLBOARD UNKNOWN")
     assert main(["status", "--config", str(config), "--account", "nope"]) == 3
+
+
+def test_a_pass_beside_a_running_wallboard_records_nothing_in_its_history(
+    sim: SimServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both would write the same account's increments for the span since the running one's
+    last write: a pass that finds it running leaves history to it. Alone, a pass records (a
+    `check` from cron carries the windows)."""
+    config = write_config(sim, tmp_path)
+    path = tmp_path / "history.sqlite3"
+    assert main(["status", "--config", str(config)]) == 0
+    reader = History(path, account="sim", live=False)
+    assert reader.row_counts()["coverage"] > 0  # alone, the pass recorded its reading
+    running = History(path, account="sim")  # a wallboard running on the same account
+    now = time.time()
+    running.record_counters(CounterBatch("campaigns", now, now - 15, ("answer",), {}, {}))
+    assert running.flush(5)
+    before = reader.row_counts(), reader.coverage("campaigns")
+    assert main(["status", "--config", str(config)]) == 0
+    assert (reader.row_counts(), reader.coverage("campaigns")) == before
+    capsys.readouterr()
+    running.close()
+    reader.close()

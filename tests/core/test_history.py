@@ -278,8 +278,9 @@ def test_a_write_upserts_each_entity_s_counter_state_once(tmp_path: Path) -> Non
     assert history.flush(5)
     with history._db:
         changed = history._conn.total_changes - before
-    # 4 x 50 increment rows, 4 coverage updates, 50 counter-state upserts (not 4 x 50).
-    assert changed == 4 * 50 + 4 + 50
+    # 4 x 50 increment rows, 4 coverage updates, 50 counter-state upserts (not 4 x 50), and
+    # the write's stamp (a running wallboard's history).
+    assert changed == 4 * 50 + 4 + 50 + 1
     state = history.counter_state("campaigns")
     assert len(state) == 50 and state["7"] == (T0 + 60, {"answer": 5, "abandon": 1})
     assert history.coverage("campaigns") == [(T0 - 15, T0 + 60)]
@@ -346,3 +347,36 @@ def test_close_writes_the_batches_still_waiting(tmp_path: Path) -> None:
         "2": (T0 + 15, {"answer": 5}),
     }
     reopened.close()
+
+
+def test_a_running_wallboard_stamps_its_writes_and_a_one_pass_run_beside_it_sees_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    one_pass = History(path, live=False)
+    assert not one_pass.live_writer_seen()  # nothing has written yet
+    one_pass.record_counters(batch(T0, {"1": (1, 0, 0)}))
+    assert one_pass.flush(5)
+    assert not one_pass.live_writer_seen()  # a one-pass run's own writes are not stamped
+    running = History(path)
+    running.record_counters(batch(T0 + 15, {"1": (2, 0, 0)}))
+    assert running.flush(5)
+    assert one_pass.live_writer_seen() and running.live_writer_seen()
+    assert not History(path, account="other", live=False).live_writer_seen()  # per account
+    running.close()
+    with closing(sqlite3.connect(path)) as conn, conn:  # the wallboard stopped an hour ago
+        conn.execute("UPDATE meta SET value = ? WHERE key LIKE 'live_writer_at:%'", ("1.0",))
+    assert not one_pass.live_writer_seen()
+    one_pass.close()
+
+
+def test_a_history_not_recording_writes_nothing(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3", live=False)
+    before = history.row_counts()
+    history.recording = False
+    history.record_counters(batch(T0, {"1": (1, 0, 0)}))
+    history.record_alert(alert("firing", T0))
+    history.maintain(T0)
+    assert history.flush(5)
+    assert history.row_counts() == before
+    history.close()
