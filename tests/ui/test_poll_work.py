@@ -4,51 +4,24 @@ texts reused when nothing they show changed, a frame's geometry read once per re
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from rich.style import Style
-from test_screen import agents_app, agents_poll, app_on, applied
+from test_screen import agents_poll, applied, many_calls, on_screen
 from textual.geometry import Region
 from ui_data import snapshot
 
-from wallboard.domain import ActiveCall
-from wallboard.store import Store
 from wallboard.ui.borders import set_border
 from wallboard.ui.calls import CallsPane, CallsTable
 from wallboard.ui.keyed_table import FrameGeometry
 from wallboard.ui.panes import AgentsPane, CampaignsPane
 
 
-def _many_calls(count: int, step: int = 0) -> Any:
-    """The fixed data's poll `step` with `count` queued calls."""
-    base = snapshot(step)
-    at = base.taken_at
-    calls = tuple(
-        ActiveCall(
-            f"U{i:06d}",
-            f"555{i:07d}",
-            "+18005550100",
-            None,
-            "Billing",
-            "QUEUED",
-            at - timedelta(seconds=i % 600),
-        )
-        for i in range(count)
-    )
-    return replace(base, calls=replace(base.calls, records=calls))
-
-
 async def test_a_poll_looks_up_the_calls_line_styles_once_not_per_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    store = Store()
-    store.publish(_many_calls(2_000))
-    app = app_on(store)
-    async with app.run_test(size=(200, 60)) as pilot:
-        await applied(pilot, app, 1)
-        await pilot.pause()
+    async with on_screen(many_calls(2_000)) as (app, pilot, store):
         table = app.query_one(CallsPane).table
         lookups: list[tuple[str, ...]] = []
         looked_up = CallsTable.get_component_rich_style
@@ -59,7 +32,7 @@ async def test_a_poll_looks_up_the_calls_line_styles_once_not_per_line(
 
         monkeypatch.setattr(CallsTable, "get_component_rich_style", counting)
         renders = table.renders
-        store.publish(_many_calls(2_000, step=1))
+        store.publish(many_calls(2_000, step=1))
         await applied(pilot, app, 2)
         await pilot.pause()
         assert table.renders - renders >= 20, "every visible line was rebuilt"
@@ -67,12 +40,7 @@ async def test_a_poll_looks_up_the_calls_line_styles_once_not_per_line(
 
 
 async def test_calls_lines_take_the_new_theme_after_a_theme_change() -> None:
-    store = Store()
-    store.publish(snapshot(0))
-    app = app_on(store)
-    async with app.run_test(size=(200, 60)) as pilot:
-        await applied(pilot, app, 1)
-        await pilot.pause()
+    async with on_screen(snapshot(0)) as (app, pilot, _):
         table = app.query_one(CallsPane).table
         uii = table.order[0]
         before = table._segments(uii, False)[0].style
@@ -88,10 +56,7 @@ async def test_calls_lines_take_the_new_theme_after_a_theme_change() -> None:
 
 async def test_a_poll_refreshes_each_table_once_with_only_the_changed_cells() -> None:
     agents = snapshot(0).agents.records
-    store, app = agents_app()
-    async with app.run_test(size=(200, 60)) as pilot:
-        await applied(pilot, app, 1)
-        await pilot.pause()
+    async with on_screen(snapshot(0)) as (app, pilot, store):
         table = app.query_one(AgentsPane).table
         refreshes: list[tuple[Region, ...]] = []
         refresh = table.refresh
@@ -116,9 +81,7 @@ async def test_a_poll_refreshes_each_table_once_with_only_the_changed_cells() ->
 
 async def test_an_unchanged_agent_keeps_its_row_and_a_changed_one_is_rebuilt() -> None:
     agents = snapshot(0).agents.records
-    store, app = agents_app()
-    async with app.run_test(size=(200, 60)) as pilot:
-        await applied(pilot, app, 1)
+    async with on_screen(snapshot(0)) as (app, pilot, store):
         pane = app.query_one(AgentsPane)
         table = pane.table
         store.publish(agents_poll(1, agents))  # the records the next poll will keep
@@ -143,12 +106,7 @@ async def test_an_unchanged_agent_keeps_its_row_and_a_changed_one_is_rebuilt() -
 async def test_a_border_text_given_again_is_not_parsed_again_and_an_outside_change_shows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    store = Store()
-    store.publish(snapshot(0))
-    app = app_on(store)
-    async with app.run_test(size=(200, 60)) as pilot:
-        await applied(pilot, app, 1)
-        await pilot.pause()
+    async with on_screen(snapshot(0)) as (app, _, _):
         pane = app.query_one(CampaignsPane)
         parsed: list[str] = []
         render_str = pane.render_str
@@ -171,12 +129,8 @@ async def test_a_frame_is_read_once_per_render_and_afresh_outside_one() -> None:
     base = snapshot(0)
     model = base.agents.records[0]
     many = tuple(replace(model, id=f"A{n:03d}", name=f"Agent {n:03d}") for n in range(200))
-    store = Store()
-    store.publish(replace(base, agents=replace(base.agents, records=many)))
-    app = app_on(store)
-    async with app.run_test(size=(200, 60)) as pilot:
-        await applied(pilot, app, 1)
-        await pilot.pause()
+    shown = replace(base, agents=replace(base.agents, records=many))
+    async with on_screen(shown) as (app, _, _):
         table = app.query_one(AgentsPane).table
         reads: list[int] = []
 

@@ -67,8 +67,21 @@ async def test_new_and_ended_calls_are_marked_by_uii() -> None:
         assert ended.startswith("ENDED") and new.startswith("NEW")
 
 
-async def test_calls_pane_renders_only_visible_rows_at_10000_calls() -> None:
-    base = snapshot(0)
+@asynccontextmanager
+async def on_screen(first: Any) -> AsyncIterator[tuple[Any, Pilot[None], Store]]:
+    """The wallboard at 200x60 showing `first` (a snapshot), settled: (app, pilot, store)."""
+    store = Store()
+    store.publish(first)
+    app = app_on(store)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await applied(pilot, app, 1)
+        await pilot.pause()
+        yield app, pilot, store
+
+
+def many_calls(count: int, step: int = 0) -> Any:
+    """The fixed data's poll `step` with `count` queued calls."""
+    base = snapshot(step)
     at = base.taken_at
     calls = tuple(
         ActiveCall(
@@ -80,10 +93,14 @@ async def test_calls_pane_renders_only_visible_rows_at_10000_calls() -> None:
             "QUEUED",
             at - timedelta(seconds=i % 600),
         )
-        for i in range(10_000)
+        for i in range(count)
     )
+    return replace(base, calls=replace(base.calls, records=calls))
+
+
+async def test_calls_pane_renders_only_visible_rows_at_10000_calls() -> None:
     store = Store()
-    store.publish(replace(base, calls=replace(base.calls, records=calls)))
+    store.publish(many_calls(10_000))
     app = app_on(store)
     async with app.run_test(size=(200, 60)) as pilot:
         await applied(pilot, app, 1)
