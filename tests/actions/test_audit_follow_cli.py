@@ -82,6 +82,13 @@ class _Lines:
         return lines
 
 
+def _as_at_a_terminal() -> None:
+    """In the child, before it runs: Ctrl-C acts as at a terminal. A suite started in the
+    background by a non-interactive shell (`cmd &`) ignores SIGINT, and children inherit that;
+    Python then installs no KeyboardInterrupt handler and the command could not be stopped."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(process: subprocess.Popen[str]) -> str:
     """Ctrl-C, as a person at the terminal; the process's stderr once it has exited. (Not
     `communicate()`: it would read stdout too, under the `_Lines` thread.)"""
@@ -113,6 +120,7 @@ def test_follow_shows_new_records_as_they_are_written_and_stops_on_ctrl_c(
         encoding="utf-8",
         env=_env(),
         cwd=tmp_path,
+        preexec_fn=_as_at_a_terminal,
     )
     try:
         assert process.stdout is not None
@@ -155,6 +163,7 @@ def test_follow_picks_up_a_log_created_while_it_starts(tmp_path: Path) -> None:
         encoding="utf-8",
         env=_env(),
         cwd=tmp_path,
+        preexec_fn=_as_at_a_terminal,
     )
     try:
         assert process.stdout is not None
