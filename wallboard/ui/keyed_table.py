@@ -272,9 +272,7 @@ class KeyedTable(ScrollView, can_focus=True):
         scroll_x = self.scroll_offset.x
         cursor = self._shown_cursor()
         order, columns, offsets = self._order, self.columns, self._offsets
-        height = self.size.height
-        line_width = max(self.row_width, self.size.width)
-        lines: list[Region] = []
+        lines: list[Region | None] = []
         cells: list[Region] = []
         for index in range(first, min(first + count, len(order))):
             key = order[index]
@@ -284,8 +282,7 @@ class KeyedTable(ScrollView, can_focus=True):
             old = before.pop(index, None)
             line = index - first + 1
             if old is None or old[0] != key or old[2] != selected or len(row) != len(old[1]):
-                if 0 <= line < height:
-                    lines.append(Region(0, line, line_width, 1))
+                lines.append(self._line_region(line))
                 continue
             old_row = old[1]
             if old_row == row:  # unchanged: keep its painted strips
@@ -297,22 +294,28 @@ class KeyedTable(ScrollView, can_focus=True):
                 if new_cell != old_cell:
                     cells.append(Region(offsets[i] - scroll_x, line, columns[i].width, 1))
         for index in before:  # lines now past the end of the table: blank them
-            line = index - first + 1
-            if first <= index < first + count and 0 <= line < height:
-                lines.append(Region(0, line, line_width, 1))
-        self.lines_repainted += len(lines)
+            if first <= index < first + count:
+                lines.append(self._line_region(index - first + 1))
+        shown = [region for region in lines if region is not None]
+        self.lines_repainted += len(shown)
         self.cells_repainted += len(cells)
-        if lines or cells:  # one refresh for all: each call re-reads the widget's geometry
-            self.refresh(*lines, *cells)
+        if shown or cells:  # one refresh for all: each call re-reads the widget's geometry
+            self.refresh(*shown, *cells)
 
     def _shown_cursor(self) -> int:
         """The row showing the cursor; -1 when none does (hidden, or the table not focused)."""
         return self.cursor if self.show_cursor and self.has_focus else -1
 
-    def _repaint_line(self, line: int) -> None:
+    def _line_region(self, line: int) -> Region | None:
+        """A whole line of the widget (the header is line 0), or None when it is off screen."""
         if 0 <= line < self.size.height:
+            return Region(0, line, max(self.row_width, self.size.width), 1)
+        return None
+
+    def _repaint_line(self, line: int) -> None:
+        if (region := self._line_region(line)) is not None:
             self.lines_repainted += 1
-            self.refresh(Region(0, line, max(self.row_width, self.size.width), 1))
+            self.refresh(region)
 
     def _forget(self, key: str) -> None:
         self._strips.pop((key, False), None)
