@@ -17,6 +17,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import constants as textual_constants
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -50,6 +51,8 @@ from wallboard.ui.themes import choose_theme, load_themes
 from wallboard.ui.tiles import HeaderTiles
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from wallboard.ui.factory import AppOptions, Core, CoreOpener
 
 log = logging.getLogger(__name__)
@@ -166,6 +169,19 @@ class WallboardApp(ActionsMixin, App[None]):
         touching a widget."""
         if not ui.animations:
             self.animation_level = "none"
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, except that on Linux and macOS its input thread sleeps while no
+        key comes (`wallboard.ui.driver`). A driver named by `TEXTUAL_DRIVER` is kept."""
+        driver_class = super().get_driver_class()
+        if os.name == "posix" and textual_constants.DRIVER is None:
+            from textual.drivers.linux_driver import LinuxDriver
+
+            from wallboard.ui.driver import QuietLinuxDriver
+
+            if driver_class is LinuxDriver:
+                return QuietLinuxDriver
+        return driver_class
 
     # --- layout --------------------------------------------------------------------------------
 
