@@ -8,7 +8,7 @@ so they read and test on their own.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from itertools import compress, filterfalse
 from operator import attrgetter, is_not
 from operator import sub as _sub
@@ -60,7 +60,8 @@ class Kind:
     @classmethod
     def of(cls, record: type[Any], key: str, compare: bool = True) -> Kind:
         numeric = record.COUNTERS + record.GAUGES
-        compared = tuple(f.name for f in fields(record) if f.name not in (key, *NOT_COMPARED))
+        names = record.__struct_fields__
+        compared = tuple(name for name in names if name not in (key, *NOT_COMPARED))
         return cls(
             attrgetter(key),
             record.COUNTERS,

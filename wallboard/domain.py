@@ -5,10 +5,14 @@ Why this module exists: the screen, the headless commands, the store and any lat
 into these records (see `wallboard.providers.ringcx.adapter`); nothing here knows a field name of
 any platform.
 
-Why plain `@dataclass(frozen=True, slots=True)` and tuples: a snapshot is rebuilt every cycle
-(15 s) with up to 500 campaigns and 10,000 calls; slotted dataclasses are the cheapest immutable
-value Python offers, and immutability is what lets the UI read a snapshot without locks while the
-poller builds the next one.
+Why frozen records: immutability is what lets the UI read a snapshot without locks while the
+poller builds the next one. Entity records (campaigns, IVR apps, queues, agents, calls) are
+frozen msgspec `Struct`s, the rest slotted frozen dataclasses: a cycle builds thousands of new
+entity records at 10,000 calls (every new or changed call and agent), and a frozen dataclass
+sets each field through `object.__setattr__` (a call of 11 fields took 4.2 us here, a Struct
+0.23 us). `gc=False`: their fields are strings, numbers and datetimes, which cannot form a
+reference cycle, so the collector need not track them. Change one with `with_changes`
+(`dataclasses.replace` is for the dataclasses).
 
 Conventions:
 - Entity ids are strings (RingCX's are integers, FonoUC's are 32-hex strings).
@@ -25,7 +29,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+import msgspec
 
 SourceName = Literal["campaigns", "ivr", "queues", "agents", "calls"]
 
@@ -43,8 +49,19 @@ class Capability(StrEnum):
     NOT_PROVIDED = "not provided by this platform"
 
 
-@dataclass(frozen=True, slots=True)
-class Campaign:
+class Record(msgspec.Struct, frozen=True, gc=False):
+    """Base of the entity records: a frozen Struct (see the module docstring)."""
+
+
+E = TypeVar("E", bound=Record)
+
+
+def with_changes(record: E, **changes: Any) -> E:
+    """A copy of an entity record with some fields changed (`dataclasses.replace` for them)."""
+    return msgspec.structs.replace(record, **changes)
+
+
+class Campaign(Record, frozen=True, gc=False):
     """One outbound campaign: live pacing plus today's dial outcomes (daily counters)."""
 
     COUNTERS: ClassVar[tuple[str, ...]] = (
@@ -103,8 +120,7 @@ class Campaign:
     last_update: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class IvrApp:
+class IvrApp(Record, frozen=True, gc=False):
     """One IVR application: callers in it now and today's traffic and transfer counters."""
 
     COUNTERS: ClassVar[tuple[str, ...]] = (
@@ -129,8 +145,7 @@ class IvrApp:
     last_update: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Queue:
+class Queue(Record, frozen=True, gc=False):
     """One inbound queue (RingCX: a gate): who waits now and today's service counters."""
 
     COUNTERS: ClassVar[tuple[str, ...]] = (
@@ -185,8 +200,7 @@ class Queue:
     last_update: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Agent:
+class Agent(Record, frozen=True, gc=False):
     """One logged-in agent. `state` is upper-case (`AVAILABLE`, `ON_CALL`, `WRAP_UP`, ...)."""
 
     COUNTERS: ClassVar[tuple[str, ...]] = ("calls_handled", "rna", "talk_time_s", "success")
@@ -214,8 +228,7 @@ class Agent:
     last_update: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ActiveCall:
+class ActiveCall(Record, frozen=True, gc=False):
     """One call in flight, keyed by `uii` (the id every call-control action needs)."""
 
     COUNTERS: ClassVar[tuple[str, ...]] = ()

@@ -12,6 +12,7 @@ from test_screen import agents_poll, applied, many_calls, on_screen
 from textual.geometry import Region
 from ui_data import snapshot
 
+from wallboard.domain import with_changes
 from wallboard.ui.borders import set_border
 from wallboard.ui.calls import CallsPane, CallsTable
 from wallboard.ui.keyed_table import FrameGeometry
@@ -68,8 +69,8 @@ async def test_a_poll_refreshes_each_table_once_with_only_the_changed_cells() ->
         table.refresh = counting  # type: ignore[method-assign]
         first, second = agents[0], agents[1]
         busier = (
-            replace(first, calls_handled=first.calls_handled + 1, rna=first.rna + 1),
-            replace(second, calls_handled=second.calls_handled + 1),
+            with_changes(first, calls_handled=first.calls_handled + 1, rna=first.rna + 1),
+            with_changes(second, calls_handled=second.calls_handled + 1),
         )
         cells = table.cells_repainted
         store.publish(agents_poll(1, (*busier, *agents[2:])))
@@ -89,7 +90,7 @@ async def test_an_unchanged_agent_keeps_its_row_and_a_changed_one_is_rebuilt() -
         await pilot.pause()
         first, second = agents[0], agents[1]
         rows = table.visible_rows
-        wrapping = replace(second, state="WRAP_UP")
+        wrapping = with_changes(second, state="WRAP_UP")
         store.publish(agents_poll(2, (first, wrapping, *agents[2:])))
         await applied(pilot, app, 3)
         now = table.visible_rows
@@ -128,7 +129,7 @@ async def test_a_border_text_given_again_is_not_parsed_again_and_an_outside_chan
 async def test_a_frame_is_read_once_per_render_and_afresh_outside_one() -> None:
     base = snapshot(0)
     model = base.agents.records[0]
-    many = tuple(replace(model, id=f"A{n:03d}", name=f"Agent {n:03d}") for n in range(200))
+    many = tuple(with_changes(model, id=f"A{n:03d}", name=f"Agent {n:03d}") for n in range(200))
     shown = replace(base, agents=replace(base.agents, records=many))
     async with on_screen(shown) as (app, _, _):
         table = app.query_one(AgentsPane).table

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from ui_data import snapshot
 
 from wallboard.config import WallboardConfig
-from wallboard.domain import ActiveCall
+from wallboard.domain import ActiveCall, with_changes
 from wallboard.store import Store
 from wallboard.ui.app import WallboardApp
 from wallboard.ui.calls import CallsPane
@@ -167,7 +167,7 @@ async def test_a_changed_count_repaints_that_cell_and_its_mark_goes_agents_poll(
         first = agents[0].id
         assert first in table.visible_rows
         cells, lines = table.cells_repainted, table.lines_repainted
-        busier = replace(agents[0], calls_handled=agents[0].calls_handled + 1)
+        busier = with_changes(agents[0], calls_handled=agents[0].calls_handled + 1)
         store.publish(agents_poll(1, (busier, *agents[1:])))
         await applied(pilot, app, 2)
         handled = [c.key for c in AgentsPane.COLUMNS].index("calls_handled")
@@ -184,7 +184,7 @@ async def test_thousands_of_agents_build_only_the_rows_on_screen() -> None:
     base = snapshot(0)
     model = base.agents.records[0]
     many = tuple(
-        replace(model, id=f"A{n:05d}", name=f"Agent {n:05d}", username=f"agent{n}")
+        with_changes(model, id=f"A{n:05d}", name=f"Agent {n:05d}", username=f"agent{n}")
         for n in range(5_000)
     )
     store = Store()
@@ -254,7 +254,7 @@ async def test_a_state_change_moves_the_agent_when_sorted_by_state() -> None:
         pane = app.query_one(AgentsPane)
         pane.sort_by("state")
         order = pane.row_keys
-        busier = replace(agents[0], calls_handled=agents[0].calls_handled + 1)
+        busier = with_changes(agents[0], calls_handled=agents[0].calls_handled + 1)
         store.publish(agents_poll(1, (busier, *agents[1:])))
         await applied(pilot, app, 2)
         assert pane.row_keys == order  # a count moved, not the state: same order
@@ -262,7 +262,7 @@ async def test_a_state_change_moves_the_agent_when_sorted_by_state() -> None:
         moved = next(a for a in agents if a.id == last)
         first_state = app.view.agents[order[0]].record.state if app.view else ""
         others = tuple(a for a in (busier, *agents[1:]) if a.id != last)
-        store.publish(agents_poll(2, (*others, replace(moved, state=first_state))))
+        store.publish(agents_poll(2, (*others, with_changes(moved, state=first_state))))
         await applied(pilot, app, 3)
         keys = pane.row_keys
         assert set(keys) == set(order)
