@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -364,8 +365,13 @@ def test_a_running_wallboard_stamps_its_writes_and_a_one_pass_run_beside_it_sees
     assert one_pass.live_writer_seen() and running.live_writer_seen()
     assert not History(path, account="other", live=False).live_writer_seen()  # per account
     running.close()
-    with closing(sqlite3.connect(path)) as conn, conn:  # the wallboard stopped an hour ago
-        conn.execute("UPDATE meta SET value = ? WHERE key LIKE 'live_writer_at:%'", ("1.0",))
+    assert not one_pass.live_writer_seen()  # stopped: a one-pass run may record at once
+    stamp = "INSERT OR REPLACE INTO meta VALUES ('live_writer_at:default', ?)"
+    with closing(sqlite3.connect(path)) as conn, conn:  # one that died without closing
+        conn.execute(stamp, (repr(time.time()),))
+    assert one_pass.live_writer_seen()
+    with closing(sqlite3.connect(path)) as conn, conn:  # ... an hour ago
+        conn.execute(stamp, ("1.0",))
     assert not one_pass.live_writer_seen()
     one_pass.close()
 
