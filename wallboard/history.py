@@ -15,8 +15,10 @@ transaction cost ~50 ms of CPU a cycle, mostly `counter_state` upserts of the sa
 again and again. The writer therefore keeps batches and writes them together, at most once per
 `flush_every_s` (the first one at once), upserting each entity's counter state once per write
 (its latest values); the increment rows and coverage are written exactly as batch by batch.
-Written earlier: anything that is not a counter batch (an alert, maintenance; written promptly,
-after the batches queued before it, in queue order), a queue half full, `flush()`, `close()`.
+Written earlier: maintenance (promptly, after the batches queued before it, in queue order), a
+queue half full, `flush()`, `close()`. An alert change is written promptly on its own, the
+counter batches still waiting: at 10,000 calls some alert changes state nearly every cycle, and
+taking the batches along made every cycle a write.
 
 What a crash can lose, and why it stays consistent: each write is one transaction holding the
 increments, coverage and counter state of the same cycles, so after a crash the database is as
@@ -190,7 +192,9 @@ class History:
         self._queue: deque[_Item] = deque(maxlen=queue_size)
         self._half = max(1, queue_size // 2)
         self._urgent = False
-        """Something other than a counter batch is queued: write now."""
+        """Maintenance is queued: write everything now, in queue order."""
+        self._alerts = False
+        """An alert change is queued: write the alerts now (the counter batches keep waiting)."""
         self._flushers = 0
         """`flush()` calls waiting: write now."""
         self._due = -math.inf
@@ -253,8 +257,10 @@ class History:
                 if self.dropped == 1 or self.dropped % 100 == 0:
                     log.warning("history: writer behind, %d entries dropped", self.dropped)
             self._queue.append(item)
-            if not isinstance(item, CounterBatch):
+            if isinstance(item, _Maintain):
                 self._urgent = True
+            elif isinstance(item, Alert):
+                self._alerts = True
             # The writer waits for the due time already unless the queue was empty.
             if len(self._queue) == 1 or self._ready():
                 self._cond.notify()
@@ -296,7 +302,11 @@ class History:
 
     def _ready(self) -> bool:
         """Whether the queue is to be written now (with `_cond` held)."""
-        return bool(self._queue) and (
+        return bool(self._queue) and (self._alerts or self._all_due())
+
+    def _all_due(self) -> bool:
+        """Whether the whole queue, counter batches included, is to be written now."""
+        return (
             self._urgent
             or self._closing
             or self._flushers > 0
@@ -315,10 +325,17 @@ class History:
                     else:
                         wait = self._due - time.monotonic()
                         self._cond.wait(min(max(0.0, wait), threading.TIMEOUT_MAX))
-                items = list(self._queue)
-                self._queue.clear()
-                self._urgent = False
-                self._due = time.monotonic() + self.flush_every_s
+                if self._all_due():
+                    items = list(self._queue)
+                    self._queue.clear()
+                    self._urgent = False
+                    self._due = time.monotonic() + self.flush_every_s
+                else:  # only alerts are waiting: the counter batches keep theirs
+                    items = [item for item in self._queue if isinstance(item, Alert)]
+                    waiting = [item for item in self._queue if not isinstance(item, Alert)]
+                    self._queue.clear()
+                    self._queue.extend(waiting)
+                self._alerts = False
                 self._busy = True
                 self._cond.notify_all()
             try:

@@ -289,7 +289,7 @@ def test_a_write_upserts_each_entity_s_counter_state_once(tmp_path: Path) -> Non
     history.close()
 
 
-def test_batches_wait_for_flush_an_alert_or_a_half_full_queue(tmp_path: Path) -> None:
+def test_batches_wait_for_flush_maintenance_or_a_half_full_queue(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     history = History(path, queue_size=8, flush_every_s=LONG)
     history.record_counters(batch(T0, {"1": (1, 0, 0)}))
@@ -303,11 +303,18 @@ def test_batches_wait_for_flush_an_alert_or_a_half_full_queue(tmp_path: Path) ->
     assert len(contents(path)["increments"]) == 1
     assert history.counter_state("campaigns")["1"] == (T0, {"answer": 1})
 
-    # An alert is written promptly, and the batches queued before it with it.
+    # An alert is written promptly, on its own: the batches keep waiting.
     history.record_alert(alert("firing", T0 + 30))
+    with history._cond:  # the writer took the alert and is done
+        assert history._cond.wait_for(lambda: not history._alerts and not history._busy, 5)
+        assert len(history._queue) == 2 and not history._ready()
+    assert len(contents(path)["alerts"]) == 1
+    assert len(contents(path)["increments"]) == 1
+
+    # Maintenance is written promptly, after the batches queued before it.
+    history.maintain(T0 + 30)
     assert idle(history)
     assert len(contents(path)["increments"]) == 3
-    assert len(contents(path)["alerts"]) == 1
     assert history.counter_state("campaigns")["1"] == (T0 + 30, {"answer": 3})
 
     # A queue half full (4 of 8) is written without waiting.
