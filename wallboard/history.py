@@ -43,10 +43,11 @@ when it can still be read), `warning` says why, and the store shows it on the st
 What is stored (all times epoch seconds, per account):
 - `increments`: per source and entity, the non-zero counter increments of one cycle (JSON
   object of field -> increment), for the sources something reads back (campaigns' feed the
-  compliance windows; `store.HISTORY_INCREMENTS` says which). Rows older than
+  compliance windows; `store.HISTORY_SOURCES` says which). Rows older than
   `compact_after_s` are merged into one row per hour (`resolution` 3600); everything older
   than `retention_days` is deleted.
-- `counter_state`: each entity's last counter values, so a restart continues the same day.
+- `counter_state`: each entity's last counter values (of the same sources), so a restart
+  continues the same day.
 - `coverage`: the spans of time the increments cover (see `wallboard.counters.Coverage`).
 - `alerts`: every alert state change.
 """

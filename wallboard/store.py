@@ -98,11 +98,14 @@ DAY = 86400.0
 ROLLING = {"24h": (DAY, 300.0), "30d": (30 * DAY, 3600.0)}
 """Rolling compliance windows: name -> (width, bucket) in seconds."""
 _COMPLIANCE = ("abandon", "answer")
-#: Sources whose per-cycle increments are written to history. Agents' are not: nothing reads
-#: them back (per-agent history is the WFM reports' job, seed 002), and at 7,500 agents they
-#: were most of history's rows (a few hundred a cycle, hundreds of MB over the retention) and
-#: of its writer's CPU. Their counter state is still kept, so a restart continues the day.
-HISTORY_INCREMENTS = frozenset({"campaigns", "ivr", "queues"})
+#: Sources whose counters are written to history (per-cycle increments, counter state and
+#: coverage). Agents' are not: nothing reads their increments back (per-agent history is the
+#: WFM reports' job, seed 002) or shows them, and at 7,500 agents they were most of history's
+#: rows (a few hundred a cycle, hundreds of MB over the retention) and, as counter state kept
+#: for a restart, most of its writer's CPU (about 60 ms a minute upserting the agents whose
+#: counters moved). After a restart an agent's first increments count the day so far, as on a
+#: first start.
+HISTORY_SOURCES = frozenset({"campaigns", "ivr", "queues"})
 _C = {name: i for i, name in enumerate(Campaign.COUNTERS)}
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -295,9 +298,10 @@ class Store:
             if not kind.counters:
                 continue
             counters = DailyCounters(kind.counters, zone)
-            coverage = Coverage(history.coverage(source) if history else None)
-            if history is not None and coverage.spans:
-                counters.seed(coverage.spans[-1][1], history.counter_state(source))
+            kept = history if source in HISTORY_SOURCES else None
+            coverage = Coverage(kept.coverage(source) if kept else None)
+            if kept is not None and coverage.spans:
+                counters.seed(coverage.spans[-1][1], kept.counter_state(source))
             self._counters[source], self._coverage[source] = counters, coverage
         spans = self._coverage["campaigns"].spans
         for name, (width, bucket) in ROLLING.items():
@@ -366,10 +370,11 @@ class Store:
         readings = {key: read(records[key]) for key in touched}
         observation = self._counters[source].observe(at, readings, records.keys())
         self._coverage[source].extend(observation.since, at)
-        if self.history is not None:
+        if self.history is not None and source in HISTORY_SOURCES:
             state = {key: readings[key] for key in observation.changed}
-            kept = observation.increments if source in HISTORY_INCREMENTS else _EMPTY
-            batch = CounterBatch(source, at, observation.since, kind.counters, kept, state)
+            batch = CounterBatch(
+                source, at, observation.since, kind.counters, observation.increments, state
+            )
             self.history.record_counters(batch)
         return observation
 

@@ -93,10 +93,12 @@ def test_rolling_windows_survive_a_restart(tmp_path: Path) -> None:
     second_history.close()
 
 
-def test_agents_counters_continue_after_a_restart_without_per_cycle_rows(tmp_path: Path) -> None:
-    """History keeps an agent's counter state (a restart continues the day) but not its
-    per-cycle increments: nothing reads them back, and at thousands of agents they were most
-    of history's rows."""
+def test_history_keeps_nothing_of_agents_and_a_restart_counts_their_day_afresh(
+    tmp_path: Path,
+) -> None:
+    """Nothing reads agents' increments back or shows them, and at thousands of agents their
+    rows and counter state were most of history's writes: history keeps none of it. After a
+    restart an agent's first increments count the day so far, as on a first start."""
     path = tmp_path / "history.sqlite3"
 
     def with_agent(cycle: int, handled: int) -> Snapshot:
@@ -115,13 +117,16 @@ def test_agents_counters_continue_after_a_restart_without_per_cycle_rows(tmp_pat
 
     history = History(path)
     view = Store(history=history).publish(with_agent(3, 10))
-    assert view.agents["7"].increments[0] == 1  # from the 9 kept, not from nothing
+    assert view.agents["7"].increments[0] == 10  # the day so far: nothing was kept
+    assert view.campaigns["1"].interval_s is not None  # campaigns continue from history
     assert history.flush(5)
     history.close()
     with closing(sqlite3.connect(path)) as db:
-        sources = {row[0] for row in db.execute("SELECT DISTINCT source FROM increments")}
-        states = {row[0] for row in db.execute("SELECT DISTINCT source FROM counter_state")}
-    assert sources == {"campaigns"} and {"campaigns", "agents"} <= states
+        tables = ("increments", "counter_state", "coverage")
+        sources = {
+            t: {r[0] for r in db.execute(f"SELECT DISTINCT source FROM {t}")} for t in tables
+        }
+    assert all("agents" not in found and "campaigns" in found for found in sources.values())
 
 
 def test_a_restart_the_next_day_reports_the_gap(tmp_path: Path) -> None:
