@@ -8,6 +8,7 @@ import pty
 import queue
 import selectors
 import signal
+import sys
 import threading
 import tty
 from collections.abc import Iterator
@@ -87,6 +88,13 @@ def test_the_app_uses_the_quiet_driver_unless_one_is_named(
     assert app.get_driver_class() is QuietLinuxDriver
     monkeypatch.setattr("textual.constants.DRIVER", "textual.drivers.linux_driver:LinuxDriver")
     assert app.get_driver_class() is LinuxDriver
+
+
+def test_a_textual_without_the_parser_it_reuses_keeps_its_own_driver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "wallboard.ui.driver", None)  # its import now fails
+    assert WallboardApp.__new__(WallboardApp).get_driver_class() is LinuxDriver
 
 
 async def test_idle_thread_blocks_keys_arrive_escape_times_out_and_shutdown_wakes_it(

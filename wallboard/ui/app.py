@@ -177,8 +177,11 @@ class WallboardApp(ActionsMixin, App[None]):
         if os.name == "posix" and textual_constants.DRIVER is None:
             from textual.drivers.linux_driver import LinuxDriver
 
-            from wallboard.ui.driver import QuietLinuxDriver
-
+            try:  # it re-uses Textual's input parser: a Textual that moved it keeps its own
+                from wallboard.ui.driver import QuietLinuxDriver
+            except ImportError:
+                log.warning("screen: Textual's input parser moved; using its own driver")
+                return driver_class
             if driver_class is LinuxDriver:
                 return QuietLinuxDriver
         return driver_class
