@@ -51,12 +51,12 @@ class QuietLinuxDriver(LinuxDriver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._wake_read, self._wake_write = os.pipe()
-        os.set_blocking(self._wake_write, False)
+        for fd in (self._wake_read, self._wake_write):  # a drain or a poke never waits
+            os.set_blocking(fd, False)
 
     def start_application_mode(self) -> None:
         # A poke left from an earlier stop (suspend, then resume) must not wake the new thread.
         # Both run on the app's thread, so no poke can come between the drain and the start.
-        os.set_blocking(self._wake_read, False)
         try:
             while os.read(self._wake_read, 512):
                 pass
