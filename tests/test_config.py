@@ -103,3 +103,20 @@ def test_example_config_is_valid() -> None:
     config = load_config(example, environ={})
     name, account = config.selected()
     assert name == "production" and account.timezone == "US/Eastern"
+
+
+def test_calls_page_size_reaches_the_ringcx_provider(tmp_path: Path) -> None:
+    from wallboard.runtime import open_provider
+
+    path = write(tmp_path, '[poller]\ncalls_page_size = 2000\n[accounts.a]\napi_token = "t"\n')
+    config = load_config(path, environ={})
+    provider = open_provider("a", config.accounts["a"], config.poller)
+    assert provider.page_size == 2000
+    assert open_provider("a", config.accounts["a"]).page_size == 5000  # the default
+
+
+def test_calls_page_size_out_of_range_names_the_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "[poller]\ncalls_page_size = 10\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    assert "poller.calls_page_size" in str(caught.value)

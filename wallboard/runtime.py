@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import anyio
 
-from wallboard.config import AccountConfig, WallboardConfig
+from wallboard.config import AccountConfig, PollerConfig, WallboardConfig
 from wallboard.history import History, default_history_path
 from wallboard.poller import Poller, utc_now
 from wallboard.providers.base import Provider
@@ -56,12 +56,15 @@ class Runtime:
         return self.account.read_only
 
 
-def open_provider(name: str, account: AccountConfig) -> Provider:
-    """The provider that speaks to `account`'s platform."""
+def open_provider(
+    name: str, account: AccountConfig, poller: PollerConfig | None = None
+) -> Provider:
+    """The provider that speaks to `account`'s platform (`poller`: the listing's page size)."""
     if account.platform == "ringcx":
         from wallboard.providers.ringcx.provider import RingCxProvider
 
-        return RingCxProvider(name, account)
+        page_size = (poller or PollerConfig()).calls_page_size
+        return RingCxProvider(name, account, page_size=page_size)
     if account.platform == "fonouc":
         from wallboard.providers.fonouc.provider import FonoucProvider
 
@@ -158,7 +161,7 @@ async def open_runtime(
         rules=rules,
         abandon_cap=config.alerts.abandon_cap,
     )
-    provider = open_provider(name, chosen)
+    provider = open_provider(name, chosen, config.poller)
     # History is read on a thread while the screen starts and the platform signs in, not on
     # the first publish: the first numbers should not wait for 30 days of the past.
     preparing = threading.Thread(
