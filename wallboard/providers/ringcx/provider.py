@@ -13,7 +13,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from wallboard.budget import BudgetRegistry, BudgetState
-from wallboard.config import AccountConfig
+from wallboard.config import CALLS_PAGE_SIZE, AccountConfig
 from wallboard.domain import ActiveCall, Agent, BudgetFamily, SourceName
 from wallboard.providers.base import Fetched, PollCapacity
 from wallboard.providers.ringcx import adapter
@@ -21,12 +21,8 @@ from wallboard.providers.ringcx.client import RingCxClient
 from wallboard.providers.ringcx.record_memo import RecordMemo
 from wallboard.providers.ringcx.wire import ActiveCallListResponse, AgentStats, ParsedBatch
 
-#: Rows per page of `activeCalls/list` unless configured (`[poller] calls_page_size`). The seed
-#: leaves `maxRows` open (its sample reads the whole listing in one request). 5,000 reads
-#: 10,000 calls in 3 requests, not the 11 of pages of 1,000: a quarter of the real-time budget a
-#: cycle less, and per request the wallboard's CPU (measured: `benchmarks`, steady state); a
-#: page still parses in a few milliseconds.
-PAGE_SIZE = 5000
+#: Rows per page of `activeCalls/list` unless the caller says (`[poller] calls_page_size`).
+PAGE_SIZE = CALLS_PAGE_SIZE
 
 _FAMILY_LABELS = {"realtime": "real-time", "reports": "reports"}
 #: Sign-in families are spent once per token lifetime; the screen's budget line leaves them out.
