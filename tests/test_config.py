@@ -105,14 +105,14 @@ def test_example_config_is_valid() -> None:
     assert name == "production" and account.timezone == "US/Eastern"
 
 
-def test_calls_page_size_reaches_the_ringcx_provider(tmp_path: Path) -> None:
-    from wallboard.runtime import open_provider
+async def test_calls_page_size_reaches_the_ringcx_provider(tmp_path: Path) -> None:
+    from wallboard.runtime import open_runtime
 
-    path = write(tmp_path, '[poller]\ncalls_page_size = 2000\n[accounts.a]\napi_token = "t"\n')
-    config = load_config(path, environ={})
-    provider = open_provider("a", config.accounts["a"], config.poller)
-    assert provider.page_size == 2000
-    assert open_provider("a", config.accounts["a"]).page_size == 5000  # the default
+    path = write(tmp_path, f'data_dir = "{tmp_path}"\n[poller]\ncalls_page_size = 2000\n')
+    async with open_runtime(load_config(path, environ={}), demo=True) as runtime:
+        assert runtime.provider.page_size == 2000
+    async with open_runtime(load_config(write(tmp_path, ""), environ={}), demo=True) as runtime:
+        assert runtime.provider.page_size == 5000  # the default
 
 
 def test_calls_page_size_out_of_range_names_the_key(tmp_path: Path) -> None:
